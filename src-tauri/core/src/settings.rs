@@ -1,0 +1,455 @@
+//! User settings: a documented TOML file in the data directory, overridden by environment
+//! variables (`CRM_DESK_<SECTION>__<KEY>`).
+//!
+//! Must stay true:
+//! - a broken file or variable never stops the app: [`load`] falls back (file without the
+//!   environment, then defaults) and reports what was wrong;
+//! - [`save`] writes atomically (temp file, fsync, rename), keeps the user's comments and keys
+//!   it does not know, and never destroys a file it cannot parse: that one is copied aside first;
+//! - `settings.template.toml` documents every key and parses to exactly [`Settings::default`]
+//!   (tested), so the documentation cannot drift from the code.
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use toml_edit::{DocumentMut, Item};
+
+/// The documented settings file written on first start.
+pub const TEMPLATE: &str = include_str!("settings.template.toml");
+
+/// Prefix of the environment variables that override settings.
+pub const ENV_PREFIX: &str = "CRM_DESK_";
+
+/// All settings of the desktop app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct Settings {
+    /// Appearance.
+    pub ui: UiSettings,
+    /// Background synchronisation with Odoo.
+    pub sync: SyncSettings,
+    /// Log files.
+    pub log: LogSettings,
+}
+
+/// Appearance settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct UiSettings {
+    /// Interface language.
+    pub language: Language,
+    /// Colour theme.
+    pub theme: Theme,
+}
+
+/// Interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Follow the operating system.
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Arabic, laid out right to left.
+    Ar,
+}
+
+/// Colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the operating system.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Background sync settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct SyncSettings {
+    /// Seconds between background syncs while online.
+    pub interval_secs: u32,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self { interval_secs: 300 }
+    }
+}
+
+/// Log file settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct LogSettings {
+    /// Daily log files kept before the oldest is deleted.
+    pub keep_files: u32,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { keep_files: 14 }
+    }
+}
+
+/// Settings as loaded, with anything the user should know about how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// The settings in force.
+    pub settings: Settings,
+    /// Why the file or the environment could not be used, if so; the app shows this.
+    pub problem: Option<String>,
+}
+
+/// Why settings could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value is out of range; `field` is the dotted key (`sync.interval_secs`).
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Dotted key of the offending setting.
+        field: &'static str,
+        /// What is allowed.
+        message: String,
+    },
+    /// The file could not be written.
+    #[error("could not write {path}: {source}")]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Settings {
+    /// Checks ranges that the type system does not.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(30..=86_400).contains(&self.sync.interval_secs) {
+            return Err(Error::Invalid {
+                field: "sync.interval_secs",
+                message: format!(
+                    "must be between 30 and 86400 seconds, got {}",
+                    self.sync.interval_secs
+                ),
+            });
+        }
+        if !(1..=365).contains(&self.log.keep_files) {
+            return Err(Error::Invalid {
+                field: "log.keep_files",
+                message: format!("must be between 1 and 365, got {}", self.log.keep_files),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Loads settings from `path` (missing file = defaults) and the given environment variables
+/// (normally `std::env::vars()`; passed in so tests stay hermetic).
+pub fn load(path: &Path, env: impl IntoIterator<Item = (String, String)>) -> Loaded {
+    let env: Vec<(String, String)> = env.into_iter().collect();
+    let with_env = |figment: Figment| EnvVar::all(&env).fold(figment, Figment::merge);
+    let base = || Figment::from(Serialized::defaults(Settings::default()));
+    let file = || base().merge(Toml::file_exact(path));
+
+    let checked = |figment: Figment| {
+        figment.extract::<Settings>().map_err(|e| e.to_string()).and_then(|s| {
+            s.validate().map(|()| s).map_err(|e| e.to_string())
+        })
+    };
+    // A missing file is not a problem, but figment's file_exact reports it: test first.
+    match checked(with_env(if path.exists() { file() } else { base() })) {
+        Ok(settings) => Loaded { settings, problem: None },
+        Err(env_or_file) => {
+            let file_only = if path.exists() { checked(file()) } else { Ok(Settings::default()) };
+            match file_only {
+                Ok(settings) => Loaded {
+                    settings,
+                    problem: Some(format!(
+                        "ignored the CRM_DESK_* environment overrides: {env_or_file}"
+                    )),
+                },
+                Err(file_problem) => Loaded {
+                    settings: Settings::default(),
+                    problem: Some(format!(
+                        "{} could not be used, so defaults are in force until it is fixed \
+                         (saving from Settings keeps a copy of it): {file_problem}",
+                        path.display()
+                    )),
+                },
+            }
+        }
+    }
+}
+
+/// One `CRM_DESK_<SECTION>__<KEY>` variable as a figment provider, so that an error names the
+/// exact variable. Values parse like TOML scalars ("120" is a number, "ar" a string).
+struct EnvVar {
+    name: String,
+    key: String,
+    value: String,
+}
+
+impl EnvVar {
+    fn all(vars: &[(String, String)]) -> impl Iterator<Item = EnvVar> + '_ {
+        vars.iter().filter_map(|(name, value)| {
+            let rest = name.strip_prefix(ENV_PREFIX)?;
+            rest.contains("__").then(|| EnvVar {
+                name: name.clone(),
+                key: rest.to_ascii_lowercase().replace("__", "."),
+                value: value.clone(),
+            })
+        })
+    }
+}
+
+impl figment::Provider for EnvVar {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(format!("environment variable {}", self.name))
+    }
+
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let value: figment::value::Value =
+            self.value.parse().unwrap_or_else(|_| figment::value::Value::from(self.value.clone()));
+        let dict = figment::util::nest(&self.key, value).into_dict().unwrap_or_default();
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}
+
+/// Writes the documented template if no settings file exists yet.
+pub fn ensure_file(path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return Ok(());
+    }
+    write_atomically(path, TEMPLATE)
+}
+
+/// Saves `settings` into the file at `path`, keeping comments and unknown keys. A file that is
+/// not valid TOML is copied to `<name>.invalid-<timestamp>` before being replaced.
+pub fn save(path: &Path, settings: &Settings, now: OffsetDateTime) -> Result<(), Error> {
+    settings.validate()?;
+    let existing = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => TEMPLATE.to_owned(),
+        Err(source) => return Err(Error::Io { path: path.to_path_buf(), source }),
+    };
+    let mut doc = match existing.parse::<DocumentMut>() {
+        Ok(doc) => doc,
+        Err(_) => {
+            let aside = aside_path(path, "invalid", now);
+            fs::copy(path, &aside).map_err(|source| Error::Io { path: aside, source })?;
+            TEMPLATE.parse::<DocumentMut>().expect("the settings template is valid TOML (tested)")
+        }
+    };
+    let fresh = toml_edit::ser::to_document(settings).expect("settings always serialize to TOML");
+    merge(doc.as_table_mut(), fresh.as_table());
+    write_atomically(path, &doc.to_string())
+}
+
+/// Copies values from `from` into `into`, keeping the comments and layout of keys that exist.
+fn merge(into: &mut toml_edit::Table, from: &toml_edit::Table) {
+    for (key, item) in from.iter() {
+        // The serializer emits sections as inline tables; the file has them as [sections].
+        let item = match item {
+            Item::Value(toml_edit::Value::InlineTable(t)) => Item::Table(t.clone().into_table()),
+            other => other.clone(),
+        };
+        match (into.get_mut(key), item) {
+            (Some(Item::Table(existing)), Item::Table(table)) => merge(existing, &table),
+            (Some(Item::Value(existing)), Item::Value(value)) => {
+                let decor = existing.decor().clone();
+                *existing = value;
+                *existing.decor_mut() = decor;
+            }
+            (_, item) => {
+                into.insert(key, item);
+            }
+        }
+    }
+}
+
+/// A sibling path for a file being moved or copied aside, stamped with the time, e.g.
+/// `settings.toml.invalid-20261126T133700Z`.
+pub fn aside_path(path: &Path, why: &str, now: OffsetDateTime) -> PathBuf {
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| now.unix_timestamp().to_string());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut candidate = path.with_file_name(format!("{name}.{why}-{stamp}"));
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = path.with_file_name(format!("{name}.{why}-{stamp}-{n}"));
+    }
+    candidate
+}
+
+/// Replaces `path` with `contents` so that a crash leaves either the old or the new file,
+/// never a torn one: write a temp file in the same folder, fsync it, rename over.
+pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new().prefix(".settings-").tempfile_in(dir).map_err(io)?;
+    tmp.write_all(contents.as_bytes()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-26 13:37:00 UTC);
+
+    fn no_env() -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    #[test]
+    fn template_documents_exactly_the_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        ensure_file(&path).expect("write template");
+        let loaded = load(&path, no_env());
+        assert_eq!(loaded.problem, None, "the shipped template must load cleanly");
+        assert_eq!(
+            loaded.settings,
+            Settings::default(),
+            "settings.template.toml and Settings::default() disagree: update the template"
+        );
+    }
+
+    #[test]
+    fn missing_file_means_defaults_without_complaint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loaded = load(&dir.path().join("none.toml"), no_env());
+        assert_eq!(loaded, Loaded { settings: Settings::default(), problem: None });
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "[ui]\nlanguage = \"en\"\ntheme = \"dark\"\n").expect("write");
+        let env = vec![
+            ("CRM_DESK_UI__LANGUAGE".to_owned(), "ar".to_owned()),
+            ("CRM_DESK_SYNC__INTERVAL_SECS".to_owned(), "120".to_owned()),
+            ("CRM_DESK_DATA_DIR".to_owned(), "/elsewhere".to_owned()),
+            ("UNRELATED__X".to_owned(), "1".to_owned()),
+        ];
+        let loaded = load(&path, env);
+        assert_eq!(loaded.problem, None);
+        assert_eq!(loaded.settings.ui.language, Language::Ar, "env must win over the file");
+        assert_eq!(loaded.settings.ui.theme, Theme::Dark, "file values not overridden stay");
+        assert_eq!(loaded.settings.sync.interval_secs, 120);
+    }
+
+    #[test]
+    fn a_broken_file_falls_back_to_defaults_and_says_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "[ui\nlanguage = ").expect("write");
+        let loaded = load(&path, no_env());
+        assert_eq!(loaded.settings, Settings::default());
+        let problem = loaded.problem.expect("a broken file must be reported, not ignored");
+        assert!(problem.contains("settings.toml"), "the message names the file: {problem}");
+    }
+
+    #[test]
+    fn an_out_of_range_value_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "[sync]\ninterval_secs = 1\n").expect("write");
+        let loaded = load(&path, no_env());
+        assert_eq!(loaded.settings.sync.interval_secs, 300, "an invalid interval is not used");
+        assert!(loaded.problem.expect("reported").contains("interval_secs"));
+    }
+
+    #[test]
+    fn a_bad_environment_value_keeps_the_file_and_names_the_variable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "[ui]\ntheme = \"dark\"\n").expect("write");
+        let env = vec![("CRM_DESK_SYNC__INTERVAL_SECS".to_owned(), "soon".to_owned())];
+        let loaded = load(&path, env);
+        assert_eq!(loaded.settings.ui.theme, Theme::Dark, "the file still applies");
+        let problem = loaded.problem.expect("reported");
+        assert!(problem.contains("CRM_DESK_SYNC__INTERVAL_SECS"), "names the variable: {problem}");
+    }
+
+    #[test]
+    fn save_keeps_comments_and_unknown_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(
+            &path,
+            "# my notes\n[ui]\n# keep me\nlanguage = \"en\" # inline\n[future]\nflag = true\n",
+        )
+        .expect("write");
+        let mut settings = Settings::default();
+        settings.ui.language = Language::Ar;
+        settings.ui.theme = Theme::Dark;
+        save(&path, &settings, NOW).expect("save");
+        let text = fs::read_to_string(&path).expect("read");
+        for kept in ["# my notes", "# keep me", "# inline", "[future]", "flag = true"] {
+            assert!(text.contains(kept), "saving must keep the user's {kept:?}:\n{text}");
+        }
+        assert_eq!(load(&path, no_env()).settings, settings, "what was saved loads back");
+    }
+
+    #[test]
+    fn save_copies_an_unparseable_file_aside_before_replacing_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "this is [ not toml").expect("write");
+        save(&path, &Settings::default(), NOW).expect("save");
+        let aside = dir.path().join("settings.toml.invalid-20261126T133700Z");
+        assert_eq!(
+            fs::read_to_string(&aside).expect("the broken file is kept aside"),
+            "this is [ not toml",
+            "what the user wrote must not be lost"
+        );
+        assert_eq!(load(&path, no_env()).problem, None, "the new file is valid");
+    }
+
+    #[test]
+    fn save_refuses_out_of_range_values_and_leaves_the_file_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        ensure_file(&path).expect("template");
+        let mut settings = Settings::default();
+        settings.sync.interval_secs = 5;
+        let err = save(&path, &settings, NOW).expect_err("5 s is too often");
+        assert!(matches!(err, Error::Invalid { field: "sync.interval_secs", .. }), "{err}");
+        assert_eq!(fs::read_to_string(&path).expect("read"), TEMPLATE, "file unchanged");
+    }
+
+    #[test]
+    fn aside_paths_never_collide() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.db");
+        let first = aside_path(&path, "corrupt", NOW);
+        fs::write(&first, "").expect("write");
+        let second = aside_path(&path, "corrupt", NOW);
+        assert_ne!(first, second, "a second move aside in the same second must not overwrite the first");
+    }
+}

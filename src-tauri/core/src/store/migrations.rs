@@ -1,0 +1,21 @@
+//! The schema, as an append-only list of migrations.
+//!
+//! Rules (see ARCHITECTURE.md, "add a migration"):
+//! - never edit or reorder a migration that has shipped; add the next numbered file;
+//! - prefer additive changes (new tables, new nullable columns) so an older build can still
+//!   read a newer file where possible;
+//! - the schema version is SQLite's `user_version`, i.e. the number of migrations applied.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Every migration, in order. The position (1-based) is the schema version it produces.
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_meta.sql")),
+    M::up(include_str!("migrations/0002_account.sql")),
+];
+
+/// The migration runner over [`STEPS`].
+pub static MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
+
+/// The schema version this build writes.
+pub const LATEST: u32 = STEPS.len() as u32;
