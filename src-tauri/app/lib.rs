@@ -1,1 +1,86 @@
+//! The CRM Desk desktop app: the only crate that imports Tauri.
+//!
+//! One binary, two faces: with no subcommand it opens the window; with a subcommand
+//! (`crm-desk info --json`, later `sync`, `leads`, `account`) it runs headless for scripts and
+//! tests. Both start from the same [`state::AppState`], so they see the same data directory,
+//! settings and database.
+//!
+//! Must stay true: IPC commands are thin (arguments → crm-core → view); anything worth
+//! testing without a window lives in crm-core.
 
+mod cli;
+mod ipc;
+mod logging;
+mod state;
+
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// When `main` started, for the cold-start-to-first-paint measurement.
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// Entry point of the `crm-desk` binary.
+pub fn main() -> ExitCode {
+    PROCESS_START.get_or_init(Instant::now);
+    let args = cli::Args::parse();
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
+
+    let paths = match state::resolve_paths(args.data_dir.clone(), &identifier) {
+        Ok(paths) => paths,
+        Err(e) => {
+            eprintln!("crm-desk: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Settings first: they say how many log files to keep. Problems reading them are
+    // logged by AppState::open, once logging runs.
+    let settings = state::load_settings(&paths, std::env::vars());
+    let headless = args.command.is_some();
+    logging::init(
+        &paths.log_dir,
+        settings.settings.log.keep_files,
+        if headless { "warn" } else { "info" },
+    );
+
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the shell is where the clock is read"
+    )]
+    let now = time::OffsetDateTime::now_utc();
+    let state = state::AppState::open(paths, settings, now);
+
+    match args.command {
+        Some(command) => cli::run(&command, &state),
+        None => match run_window(state, context) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("the window could not start: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result<()> {
+    use tauri::Manager;
+    let ipc = ipc::builder();
+    tauri::Builder::default()
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            if let Ok(platform_dir) = app.path().app_data_dir()
+                && state.paths.source == crm_core::paths::DataDirSource::Platform
+                && platform_dir != state.paths.data_dir
+            {
+                tracing::warn!(ours = %state.paths.data_dir.display(), tauri = %platform_dir.display(),
+                    "our app-data path differs from Tauri's");
+            }
+            app.manage(state);
+            Ok(())
+        })
+        .run(context)?;
+    Ok(())
+}

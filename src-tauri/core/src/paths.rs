@@ -62,13 +62,20 @@ impl DataPaths {
 
     /// Resolves the paths from the process environment.
     pub fn from_env(identifier: &str) -> Result<Self, NoDataDir> {
-        Self::resolve(std::env::var_os(DATA_DIR_ENV).map(PathBuf::from), identifier)
+        Self::resolve(
+            std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+            identifier,
+        )
     }
 
     /// All paths under one directory (used by tests and by the override).
     pub fn under(data_dir: impl AsRef<Path>, source: DataDirSource) -> Self {
         let data_dir = absolute(data_dir.as_ref());
-        Self { log_dir: data_dir.join("logs"), data_dir, source }
+        Self {
+            log_dir: data_dir.join("logs"),
+            data_dir,
+            source,
+        }
     }
 
     /// The SQLite database file.
@@ -108,7 +115,11 @@ mod tests {
     fn empty_override_means_no_override() {
         let paths = DataPaths::resolve(Some(PathBuf::new()), "app.crmdesk");
         if let Ok(paths) = paths {
-            assert_eq!(paths.source, DataDirSource::Platform, "CRM_DESK_DATA_DIR= must not mean cwd");
+            assert_eq!(
+                paths.source,
+                DataDirSource::Platform,
+                "CRM_DESK_DATA_DIR= must not mean cwd"
+            );
             assert!(paths.data_dir.ends_with("app.crmdesk"));
         }
     }
@@ -116,6 +127,9 @@ mod tests {
     #[test]
     fn relative_override_is_made_absolute() {
         let paths = DataPaths::under("rel/dir", DataDirSource::Environment);
-        assert!(paths.data_dir.is_absolute(), "reported paths must be usable from anywhere");
+        assert!(
+            paths.data_dir.is_absolute(),
+            "reported paths must be usable from anywhere"
+        );
     }
 }

@@ -73,7 +73,14 @@ mod tests {
     #[test]
     fn deserializes_from_a_plain_string_and_exposes_on_request() {
         let key: Secret = serde_json::from_str("\"abc\"").expect("a JSON string is a valid secret");
-        assert_eq!(key.expose(), "abc", "the keyring needs the exact value the user typed");
-        assert!(Secret::new("  ").is_blank(), "whitespace only counts as no key at all");
+        assert_eq!(
+            key.expose(),
+            "abc",
+            "the keyring needs the exact value the user typed"
+        );
+        assert!(
+            Secret::new("  ").is_blank(),
+            "whitespace only counts as no key at all"
+        );
     }
 }

@@ -24,10 +24,10 @@ pub const TEMPLATE: &str = include_str!("settings.template.toml");
 /// Prefix of the environment variables that override settings.
 pub const ENV_PREFIX: &str = "CRM_DESK_";
 
-/// All settings of the desktop app.
+/// All settings of the desktop app. Missing keys in the file take their defaults (the
+/// defaults are the bottom layer of [`load`]), so the types need no `serde(default)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
 pub struct Settings {
     /// Appearance.
     pub ui: UiSettings,
@@ -40,7 +40,6 @@ pub struct Settings {
 /// Appearance settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
 pub struct UiSettings {
     /// Interface language.
     pub language: Language,
@@ -79,7 +78,6 @@ pub enum Theme {
 /// Background sync settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
 pub struct SyncSettings {
     /// Seconds between background syncs while online.
     pub interval_secs: u32,
@@ -94,7 +92,6 @@ impl Default for SyncSettings {
 /// Log file settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
 pub struct LogSettings {
     /// Daily log files kept before the oldest is deleted.
     pub keep_files: u32,
@@ -139,11 +136,11 @@ pub enum Error {
 impl Settings {
     /// Checks ranges that the type system does not.
     pub fn validate(&self) -> Result<(), Error> {
-        if !(30..=86_400).contains(&self.sync.interval_secs) {
+        if !(60..=86_400).contains(&self.sync.interval_secs) {
             return Err(Error::Invalid {
                 field: "sync.interval_secs",
                 message: format!(
-                    "must be between 30 and 86400 seconds, got {}",
+                    "must be between 60 and 86400 seconds (1 minute to 1 day), got {}",
                     self.sync.interval_secs
                 ),
             });
@@ -167,15 +164,23 @@ pub fn load(path: &Path, env: impl IntoIterator<Item = (String, String)>) -> Loa
     let file = || base().merge(Toml::file_exact(path));
 
     let checked = |figment: Figment| {
-        figment.extract::<Settings>().map_err(|e| e.to_string()).and_then(|s| {
-            s.validate().map(|()| s).map_err(|e| e.to_string())
-        })
+        figment
+            .extract::<Settings>()
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.validate().map(|()| s).map_err(|e| e.to_string()))
     };
     // A missing file is not a problem, but figment's file_exact reports it: test first.
     match checked(with_env(if path.exists() { file() } else { base() })) {
-        Ok(settings) => Loaded { settings, problem: None },
+        Ok(settings) => Loaded {
+            settings,
+            problem: None,
+        },
         Err(env_or_file) => {
-            let file_only = if path.exists() { checked(file()) } else { Ok(Settings::default()) };
+            let file_only = if path.exists() {
+                checked(file())
+            } else {
+                Ok(Settings::default())
+            };
             match file_only {
                 Ok(settings) => Loaded {
                     settings,
@@ -208,7 +213,7 @@ impl EnvVar {
     fn all(vars: &[(String, String)]) -> impl Iterator<Item = EnvVar> + '_ {
         vars.iter().filter_map(|(name, value)| {
             let rest = name.strip_prefix(ENV_PREFIX)?;
-            rest.contains("__").then(|| EnvVar {
+            (rest.contains("__") && !value.trim().is_empty()).then(|| EnvVar {
                 name: name.clone(),
                 key: rest.to_ascii_lowercase().replace("__", "."),
                 value: value.clone(),
@@ -222,10 +227,16 @@ impl figment::Provider for EnvVar {
         figment::Metadata::named(format!("environment variable {}", self.name))
     }
 
-    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
-        let value: figment::value::Value =
-            self.value.parse().unwrap_or_else(|_| figment::value::Value::from(self.value.clone()));
-        let dict = figment::util::nest(&self.key, value).into_dict().unwrap_or_default();
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let value: figment::value::Value = self
+            .value
+            .parse()
+            .unwrap_or_else(|_| figment::value::Value::from(self.value.clone()));
+        let dict = figment::util::nest(&self.key, value)
+            .into_dict()
+            .unwrap_or_default();
         Ok(figment::Profile::Default.collect(dict))
     }
 }
@@ -245,14 +256,24 @@ pub fn save(path: &Path, settings: &Settings, now: OffsetDateTime) -> Result<(),
     let existing = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => TEMPLATE.to_owned(),
-        Err(source) => return Err(Error::Io { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     let mut doc = match existing.parse::<DocumentMut>() {
         Ok(doc) => doc,
         Err(_) => {
             let aside = aside_path(path, "invalid", now);
-            fs::copy(path, &aside).map_err(|source| Error::Io { path: aside, source })?;
-            TEMPLATE.parse::<DocumentMut>().expect("the settings template is valid TOML (tested)")
+            fs::copy(path, &aside).map_err(|source| Error::Io {
+                path: aside,
+                source,
+            })?;
+            TEMPLATE
+                .parse::<DocumentMut>()
+                .expect("the settings template is valid TOML (tested)")
         }
     };
     let fresh = toml_edit::ser::to_document(settings).expect("settings always serialize to TOML");
@@ -290,7 +311,10 @@ pub fn aside_path(path: &Path, why: &str, now: OffsetDateTime) -> PathBuf {
             "[year][month][day]T[hour][minute][second]Z"
         ))
         .unwrap_or_else(|_| now.unix_timestamp().to_string());
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut candidate = path.with_file_name(format!("{name}.{why}-{stamp}"));
     let mut n = 1;
     while candidate.exists() {
@@ -304,9 +328,15 @@ pub fn aside_path(path: &Path, why: &str, now: OffsetDateTime) -> PathBuf {
 /// never a torn one: write a temp file in the same folder, fsync it, rename over.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new().prefix(".settings-").tempfile_in(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".settings-")
+        .tempfile_in(dir)
+        .map_err(io)?;
     tmp.write_all(contents.as_bytes()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
@@ -330,7 +360,10 @@ mod tests {
         let path = dir.path().join("settings.toml");
         ensure_file(&path).expect("write template");
         let loaded = load(&path, no_env());
-        assert_eq!(loaded.problem, None, "the shipped template must load cleanly");
+        assert_eq!(
+            loaded.problem, None,
+            "the shipped template must load cleanly"
+        );
         assert_eq!(
             loaded.settings,
             Settings::default(),
@@ -342,7 +375,13 @@ mod tests {
     fn missing_file_means_defaults_without_complaint() {
         let dir = tempfile::tempdir().expect("tempdir");
         let loaded = load(&dir.path().join("none.toml"), no_env());
-        assert_eq!(loaded, Loaded { settings: Settings::default(), problem: None });
+        assert_eq!(
+            loaded,
+            Loaded {
+                settings: Settings::default(),
+                problem: None
+            }
+        );
     }
 
     #[test]
@@ -355,11 +394,20 @@ mod tests {
             ("CRM_DESK_SYNC__INTERVAL_SECS".to_owned(), "120".to_owned()),
             ("CRM_DESK_DATA_DIR".to_owned(), "/elsewhere".to_owned()),
             ("UNRELATED__X".to_owned(), "1".to_owned()),
+            ("CRM_DESK_LOG__KEEP_FILES".to_owned(), String::new()),
         ];
         let loaded = load(&path, env);
         assert_eq!(loaded.problem, None);
-        assert_eq!(loaded.settings.ui.language, Language::Ar, "env must win over the file");
-        assert_eq!(loaded.settings.ui.theme, Theme::Dark, "file values not overridden stay");
+        assert_eq!(
+            loaded.settings.ui.language,
+            Language::Ar,
+            "env must win over the file"
+        );
+        assert_eq!(
+            loaded.settings.ui.theme,
+            Theme::Dark,
+            "file values not overridden stay"
+        );
         assert_eq!(loaded.settings.sync.interval_secs, 120);
     }
 
@@ -370,8 +418,13 @@ mod tests {
         fs::write(&path, "[ui\nlanguage = ").expect("write");
         let loaded = load(&path, no_env());
         assert_eq!(loaded.settings, Settings::default());
-        let problem = loaded.problem.expect("a broken file must be reported, not ignored");
-        assert!(problem.contains("settings.toml"), "the message names the file: {problem}");
+        let problem = loaded
+            .problem
+            .expect("a broken file must be reported, not ignored");
+        assert!(
+            problem.contains("settings.toml"),
+            "the message names the file: {problem}"
+        );
     }
 
     #[test]
@@ -380,7 +433,10 @@ mod tests {
         let path = dir.path().join("settings.toml");
         fs::write(&path, "[sync]\ninterval_secs = 1\n").expect("write");
         let loaded = load(&path, no_env());
-        assert_eq!(loaded.settings.sync.interval_secs, 300, "an invalid interval is not used");
+        assert_eq!(
+            loaded.settings.sync.interval_secs, 300,
+            "an invalid interval is not used"
+        );
         assert!(loaded.problem.expect("reported").contains("interval_secs"));
     }
 
@@ -391,9 +447,16 @@ mod tests {
         fs::write(&path, "[ui]\ntheme = \"dark\"\n").expect("write");
         let env = vec![("CRM_DESK_SYNC__INTERVAL_SECS".to_owned(), "soon".to_owned())];
         let loaded = load(&path, env);
-        assert_eq!(loaded.settings.ui.theme, Theme::Dark, "the file still applies");
+        assert_eq!(
+            loaded.settings.ui.theme,
+            Theme::Dark,
+            "the file still applies"
+        );
         let problem = loaded.problem.expect("reported");
-        assert!(problem.contains("CRM_DESK_SYNC__INTERVAL_SECS"), "names the variable: {problem}");
+        assert!(
+            problem.contains("CRM_DESK_SYNC__INTERVAL_SECS"),
+            "names the variable: {problem}"
+        );
     }
 
     #[test]
@@ -410,10 +473,23 @@ mod tests {
         settings.ui.theme = Theme::Dark;
         save(&path, &settings, NOW).expect("save");
         let text = fs::read_to_string(&path).expect("read");
-        for kept in ["# my notes", "# keep me", "# inline", "[future]", "flag = true"] {
-            assert!(text.contains(kept), "saving must keep the user's {kept:?}:\n{text}");
+        for kept in [
+            "# my notes",
+            "# keep me",
+            "# inline",
+            "[future]",
+            "flag = true",
+        ] {
+            assert!(
+                text.contains(kept),
+                "saving must keep the user's {kept:?}:\n{text}"
+            );
         }
-        assert_eq!(load(&path, no_env()).settings, settings, "what was saved loads back");
+        assert_eq!(
+            load(&path, no_env()).settings,
+            settings,
+            "what was saved loads back"
+        );
     }
 
     #[test]
@@ -439,8 +515,21 @@ mod tests {
         let mut settings = Settings::default();
         settings.sync.interval_secs = 5;
         let err = save(&path, &settings, NOW).expect_err("5 s is too often");
-        assert!(matches!(err, Error::Invalid { field: "sync.interval_secs", .. }), "{err}");
-        assert_eq!(fs::read_to_string(&path).expect("read"), TEMPLATE, "file unchanged");
+        assert!(
+            matches!(
+                err,
+                Error::Invalid {
+                    field: "sync.interval_secs",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(&path).expect("read"),
+            TEMPLATE,
+            "file unchanged"
+        );
     }
 
     #[test]
@@ -450,6 +539,9 @@ mod tests {
         let first = aside_path(&path, "corrupt", NOW);
         fs::write(&first, "").expect("write");
         let second = aside_path(&path, "corrupt", NOW);
-        assert_ne!(first, second, "a second move aside in the same second must not overwrite the first");
+        assert_ne!(
+            first, second,
+            "a second move aside in the same second must not overwrite the first"
+        );
     }
 }

@@ -98,8 +98,10 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, Error> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         check_header(path)?;
         let unreadable = |e: rusqlite::Error| classify(e, path);
@@ -108,12 +110,14 @@ impl Store {
         // Check the version before anything writes to the file (switching to WAL rewrites the
         // header): a newer build's file must stay byte-for-byte as it was.
         check_not_too_new(&conn, path)?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(unreadable)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(unreadable)?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(%mode, "SQLite refused WAL mode; concurrent reads will block on writes");
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(unreadable)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(unreadable)?;
         Self::prepare(conn, path)
     }
 
@@ -123,18 +127,23 @@ impl Store {
     }
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Self, Error> {
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| classify(e, path))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| classify(e, path))?;
         check_not_too_new(&conn, path)?;
-        migrations::MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => classify(err, path),
-            other => Error::Migration(other.to_string()),
-        })?;
+        migrations::MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => classify(err, path),
+                other => Error::Migration(other.to_string()),
+            })?;
         Ok(Self { conn })
     }
 
     /// The schema version of this database (SQLite `user_version`).
     pub fn schema_version(&self) -> Result<u32, Error> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
     /// Records which app version opened the database, and which created it (first open only).
@@ -155,7 +164,11 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>, Error> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |row| row.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                params![key],
+                |row| row.get(0),
+            )
             .optional()?)
     }
 }
@@ -165,18 +178,26 @@ impl Store {
 fn check_header(path: &Path) -> Result<(), Error> {
     use std::io::Read;
     const MAGIC: &[u8; 16] = b"SQLite format 3\0";
-    let unreadable = |reason: String| Error::Unreadable { path: path.to_path_buf(), reason };
+    let unreadable = |reason: String| Error::Unreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(unreadable(e.to_string())),
     };
     let mut header = Vec::with_capacity(16);
-    file.by_ref().take(16).read_to_end(&mut header).map_err(|e| unreadable(e.to_string()))?;
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut header)
+        .map_err(|e| unreadable(e.to_string()))?;
     if header.is_empty() || header == MAGIC {
         Ok(())
     } else {
-        Err(unreadable("file is not a database (its header is not SQLite's)".into()))
+        Err(unreadable(
+            "file is not a database: its header is not SQLite's".into(),
+        ))
     }
 }
 
@@ -187,7 +208,11 @@ fn check_not_too_new(conn: &Connection, path: &Path) -> Result<(), Error> {
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| classify(e, path))?;
     if found > LATEST_SCHEMA_VERSION {
-        return Err(Error::TooNew { path: path.to_path_buf(), found, supported: LATEST_SCHEMA_VERSION });
+        return Err(Error::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: LATEST_SCHEMA_VERSION,
+        });
     }
     Ok(())
 }
@@ -201,7 +226,10 @@ fn classify(e: rusqlite::Error, path: &Path) -> Error {
             | ErrorCode::CannotOpen
             | ErrorCode::PermissionDenied
             | ErrorCode::SystemIoFailure,
-        ) => Error::Unreadable { path: path.to_path_buf(), reason: e.to_string() },
+        ) => Error::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
         _ => Error::Sqlite(e),
     }
 }
@@ -211,7 +239,12 @@ fn classify(e: rusqlite::Error, path: &Path) -> Error {
 /// nothing on disk can be used, falls back to a temporary in-memory database. Never fails.
 pub fn open_or_recover(path: &Path, now: OffsetDateTime) -> Opened {
     let reason = match Store::open(path) {
-        Ok(store) => return Opened { store, notice: None },
+        Ok(store) => {
+            return Opened {
+                store,
+                notice: None,
+            };
+        }
         Err(Error::Unreadable { reason, .. }) => reason,
         Err(other) => return temporary(other.to_string()),
     };
@@ -231,7 +264,10 @@ pub fn open_or_recover(path: &Path, now: OffsetDateTime) -> Opened {
     tracing::warn!(path = %path.display(), moved_to = %moved_to.display(), %reason,
         "unreadable database moved aside; starting a fresh one");
     match Store::open(path) {
-        Ok(store) => Opened { store, notice: Some(Notice::MovedAside { moved_to, reason }) },
+        Ok(store) => Opened {
+            store,
+            notice: Some(Notice::MovedAside { moved_to, reason }),
+        },
         Err(e) => temporary(format!(
             "{reason}; it was moved to {}, but a new database could not be created: {e}",
             moved_to.display()
@@ -242,7 +278,10 @@ pub fn open_or_recover(path: &Path, now: OffsetDateTime) -> Opened {
 fn temporary(reason: String) -> Opened {
     tracing::error!(%reason, "running on a temporary in-memory database");
     match Store::open_in_memory() {
-        Ok(store) => Opened { store, notice: Some(Notice::Temporary { reason }) },
+        Ok(store) => Opened {
+            store,
+            notice: Some(Notice::Temporary { reason }),
+        },
         // An in-memory SQLite failing means the process is out of memory: nothing to recover.
         Err(e) => panic!("cannot open even an in-memory database: {e}"),
     }

@@ -11,7 +11,9 @@ const SCHEMA_V1_FIXTURE: &[u8] = include_bytes!("../../testdata/schema-v1.sqlite
 
 #[test]
 fn migrations_are_valid() {
-    migrations::MIGRATIONS.validate().expect("every migration applies cleanly in order");
+    migrations::MIGRATIONS
+        .validate()
+        .expect("every migration applies cleanly in order");
 }
 
 #[test]
@@ -28,12 +30,24 @@ fn latest_matches_the_number_of_migrations() {
 fn opens_with_wal_foreign_keys_and_busy_timeout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join("db.sqlite3")).expect("open");
-    let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
-    let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fks");
-    let busy: i64 = store.conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).expect("busy");
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    let fks: i64 = store
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("fks");
+    let busy: i64 = store
+        .conn
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .expect("busy");
     assert_eq!(mode, "wal", "WAL lets the UI read while a sync writes");
     assert_eq!(fks, 1, "foreign keys keep the cache consistent");
-    assert_eq!(busy, 5000, "a busy timeout avoids spurious 'database is locked' errors");
+    assert_eq!(
+        busy, 5000,
+        "a busy timeout avoids spurious 'database is locked' errors"
+    );
 }
 
 #[test]
@@ -43,12 +57,20 @@ fn migrates_every_older_schema_forward_keeping_data() {
         let path = dir.path().join("db.sqlite3");
         {
             let mut conn = Connection::open(&path).expect("open raw");
-            migrations::MIGRATIONS.to_version(&mut conn, from as usize).expect("older schema");
-            conn.execute("INSERT INTO meta (key, value) VALUES ('created_by', 'old')", [])
-                .expect("data written by the older build");
+            migrations::MIGRATIONS
+                .to_version(&mut conn, from as usize)
+                .expect("older schema");
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('created_by', 'old')",
+                [],
+            )
+            .expect("data written by the older build");
         }
         let store = Store::open(&path).expect("a newer build opens an older file");
-        assert_eq!(store.schema_version().expect("version"), LATEST_SCHEMA_VERSION);
+        assert_eq!(
+            store.schema_version().expect("version"),
+            LATEST_SCHEMA_VERSION
+        );
         assert_eq!(
             store.meta("created_by").expect("meta").as_deref(),
             Some("old"),
@@ -63,10 +85,18 @@ fn migrates_the_committed_v1_fixture() {
     let path = dir.path().join("crm-desk.sqlite3");
     fs::write(&path, SCHEMA_V1_FIXTURE).expect("copy fixture");
     let store = Store::open(&path).expect("a v1 file from a real older build opens");
-    assert_eq!(store.schema_version().expect("version"), LATEST_SCHEMA_VERSION);
-    assert_eq!(store.meta("created_by").expect("meta").as_deref(), Some("0.0.1-fixture"));
-    let accounts: i64 =
-        store.conn.query_row("SELECT count(*) FROM account", [], |r| r.get(0)).expect("account");
+    assert_eq!(
+        store.schema_version().expect("version"),
+        LATEST_SCHEMA_VERSION
+    );
+    assert_eq!(
+        store.meta("created_by").expect("meta").as_deref(),
+        Some("0.0.1-fixture")
+    );
+    let accounts: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM account", [], |r| r.get(0))
+        .expect("account");
     assert_eq!(accounts, 0, "v2 adds the account table to an upgraded file");
 }
 
@@ -76,12 +106,18 @@ fn refuses_a_database_from_a_newer_build_without_touching_it() {
     let path = dir.path().join("db.sqlite3");
     {
         let conn = Connection::open(&path).expect("open raw");
-        conn.pragma_update(None, "user_version", LATEST_SCHEMA_VERSION + 5).expect("bump");
+        conn.pragma_update(None, "user_version", LATEST_SCHEMA_VERSION + 5)
+            .expect("bump");
     }
     let before = fs::read(&path).expect("read");
     match Store::open(&path) {
-        Err(Error::TooNew { found, supported, .. }) => {
-            assert_eq!((found, supported), (LATEST_SCHEMA_VERSION + 5, LATEST_SCHEMA_VERSION));
+        Err(Error::TooNew {
+            found, supported, ..
+        }) => {
+            assert_eq!(
+                (found, supported),
+                (LATEST_SCHEMA_VERSION + 5, LATEST_SCHEMA_VERSION)
+            );
         }
         other => panic!("expected TooNew, got {other:?}"),
     }
@@ -91,8 +127,15 @@ fn refuses_a_database_from_a_newer_build_without_touching_it() {
         "the user is told to update: {:?}",
         opened.notice
     );
-    assert!(fs::read(&path).expect("read") == before, "a newer build's file is never modified");
-    assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "and never moved aside");
+    assert!(
+        fs::read(&path).expect("read") == before,
+        "a newer build's file is never modified"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).expect("ls").count(),
+        1,
+        "and never moved aside"
+    );
 }
 
 #[test]
@@ -106,14 +149,32 @@ fn a_corrupt_file_is_moved_aside_and_a_fresh_database_starts() {
     let opened = open_or_recover(&path, NOW);
 
     let Some(Notice::MovedAside { moved_to, reason }) = opened.notice else {
-        panic!("a corrupt file must be reported as moved aside, got {:?}", opened.notice);
+        panic!(
+            "a corrupt file must be reported as moved aside, got {:?}",
+            opened.notice
+        );
     };
-    assert_eq!(moved_to, dir.path().join("crm-desk.sqlite3.corrupt-20261126T133700Z"));
-    assert!(fs::read(&moved_to).expect("moved file") == garbage, "the old file is kept intact");
+    assert_eq!(
+        moved_to,
+        dir.path().join("crm-desk.sqlite3.corrupt-20261126T133700Z")
+    );
+    assert!(
+        fs::read(&moved_to).expect("moved file") == garbage,
+        "the old file is kept intact"
+    );
     assert!(sibling(&moved_to, "-wal").exists(), "its WAL moves with it");
-    assert!(reason.contains("not a database"), "the reason is SQLite's: {reason}");
-    assert_eq!(opened.store.schema_version().expect("version"), LATEST_SCHEMA_VERSION);
-    assert!(Store::open(&path).is_ok(), "the fresh file at the old path is a working database");
+    assert!(
+        reason.contains("not a database"),
+        "the reason is SQLite's: {reason}"
+    );
+    assert_eq!(
+        opened.store.schema_version().expect("version"),
+        LATEST_SCHEMA_VERSION
+    );
+    assert!(
+        Store::open(&path).is_ok(),
+        "the fresh file at the old path is a working database"
+    );
 }
 
 #[test]
@@ -142,10 +203,16 @@ fn a_damaged_database_is_moved_aside() {
 fn a_healthy_database_opens_without_notice() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("crm-desk.sqlite3");
-    Store::open(&path).expect("create").record_opened_by("1.0").expect("write");
+    Store::open(&path)
+        .expect("create")
+        .record_opened_by("1.0")
+        .expect("write");
     let opened = open_or_recover(&path, NOW);
     assert_eq!(opened.notice, None);
-    assert_eq!(opened.store.meta("created_by").expect("meta").as_deref(), Some("1.0"));
+    assert_eq!(
+        opened.store.meta("created_by").expect("meta").as_deref(),
+        Some("1.0")
+    );
 }
 
 #[test]
@@ -153,8 +220,14 @@ fn record_opened_by_keeps_the_creator() {
     let store = Store::open_in_memory().expect("open");
     store.record_opened_by("0.1.0").expect("first");
     store.record_opened_by("0.2.0").expect("second");
-    assert_eq!(store.meta("created_by").expect("meta").as_deref(), Some("0.1.0"));
-    assert_eq!(store.meta("last_opened_by").expect("meta").as_deref(), Some("0.2.0"));
+    assert_eq!(
+        store.meta("created_by").expect("meta").as_deref(),
+        Some("0.1.0")
+    );
+    assert_eq!(
+        store.meta("last_opened_by").expect("meta").as_deref(),
+        Some("0.2.0")
+    );
 }
 
 /// Writes the v1 fixture. Run once when the fixture is created, never again:
@@ -175,4 +248,3 @@ fn write_schema_v1_fixture() {
     )
     .expect("rows");
 }
-

@@ -1,0 +1,64 @@
+# CRM Desk. `make run` opens the app, `make test` runs every test; both install what they
+# need first (apt packages, npm packages, tauri-driver) on a fresh Debian/Ubuntu machine.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+UI := ui
+TAURI := $(UI)/node_modules/.bin/tauri
+
+.DEFAULT_GOAL := help
+.PHONY: help setup ui build run dev test check fix bindings migration icons bench release clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install system packages, npm packages and tauri-driver (idempotent)
+	@scripts/setup.sh test
+
+ui: ## Build the UI into ui/build (embedded into the app by cargo)
+	@scripts/setup.sh run
+	@cd $(UI) && npm run --silent build
+
+build: ui ## Build the UI and the whole workspace (debug): target/debug/crm-desk is self-contained
+	$(CARGO) build --workspace
+
+run: build ## Build and open the app (under Xvfb when there is no display)
+	@if [[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]]; then target/debug/crm-desk; \
+	else echo "no display: running under Xvfb"; xvfb-run -a -s "-screen 0 1280x800x24" target/debug/crm-desk; fi
+
+dev: ## Hot-reload development: Vite dev server + tauri dev (needs a display)
+	@scripts/setup.sh run
+	$(TAURI) dev
+
+test: ## Everything: UI tests, checks, unit/integration tests, bindings drift, WebDriver e2e
+	@scripts/test.sh
+
+check: ## rustfmt --check, clippy -D warnings, svelte-check, eslint
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
+	@cd $(UI) && npm run --silent check && npm run --silent lint
+
+fix: ## Format and auto-fix Rust and UI code
+	$(CARGO) fmt --all
+	$(CARGO) clippy --workspace --all-targets --fix --allow-dirty --allow-staged --quiet
+	@cd $(UI) && npm run --silent fix
+
+bindings: ## Regenerate ui/src/lib/ipc/bindings.ts from the Rust IPC types
+	UPDATE_BINDINGS=1 $(CARGO) test --quiet --lib -p crm-desk typescript_bindings_are_current
+
+migration: ## Scaffold the next migration: make migration NAME=add_lead_table
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=what_it_does"; exit 2; }
+	@scripts/new-migration.sh "$(NAME)"
+
+icons: ## Regenerate every icon size from icons/source.svg
+	$(TAURI) icon icons/source.svg -o icons && rm -rf icons/android icons/ios
+
+bench: build ## Measure start-up time and memory (see BENCHMARKS.md)
+	@bench/startup.sh
+
+release: ui ## Release build (binary in target/release/crm-desk)
+	$(CARGO) build --release
+
+clean: ## Remove build output
+	$(CARGO) clean
+	rm -rf $(UI)/build $(UI)/.svelte-kit gen

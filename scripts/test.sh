@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Everything `make test` runs, in order, on a fresh Debian/Ubuntu machine or a warm checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup (apt packages, npm ci, tauri-driver)"
+scripts/setup.sh test
+
+# Tests must never write to the real per-user app-data folder: point XDG_DATA_HOME at a
+# throwaway folder for the whole run and fail if the app's folder appears there.
+hermetic=$(mktemp -d -t crm-desk-hermetic-XXXXXX)
+trap 'rm -rf "$hermetic"' EXIT
+export XDG_DATA_HOME=$hermetic/data XDG_CONFIG_HOME=$hermetic/config XDG_CACHE_HOME=$hermetic/cache
+unset CRM_DESK_DATA_DIR
+
+step "ui: build, unit tests"
+(cd ui && npm run --silent build >/dev/null && npx vitest run)
+
+step "checks: rustfmt, clippy, svelte-check, eslint"
+make --no-print-directory check
+
+step "architecture: crm-core depends on neither tauri nor axum"
+if cargo tree -p crm-core -e normal --prefix none | grep -E '^(tauri|axum|keyring|notify-rust)[ -]'; then
+  echo "crm-core must not depend on the crates above (ARCHITECTURE.md, invariant 1)" >&2
+  exit 1
+fi
+
+step "cargo test --workspace (unit, integration, bindings drift, WebDriver end-to-end)"
+cargo build --workspace --all-targets --quiet
+CRM_DESK_E2E=required scripts/desktop-session.sh cargo test --workspace --quiet
+
+step "hermeticity: no test wrote to the real app-data folder"
+identifier=$(sed -n 's/.*"identifier": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -1)
+if [[ -e $XDG_DATA_HOME/$identifier ]]; then
+  echo "a test wrote to the per-user app-data folder ($identifier); set CRM_DESK_DATA_DIR in it" >&2
+  exit 1
+fi
+echo "ok"

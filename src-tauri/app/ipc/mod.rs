@@ -1,0 +1,66 @@
+//! The IPC boundary between the window and Rust: every command and event, listed once.
+//!
+//! [`builder`] is the single list: it feeds Tauri's invoke handler and the TypeScript export
+//! in `ui/src/lib/ipc/bindings.ts`. The test below fails when that committed file differs
+//! from what the code generates (`make bindings` rewrites it).
+
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod views;
+
+use tauri_specta::{Builder, collect_commands, collect_events};
+
+/// Every command and event the UI can use.
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        // One TypeScript type per Rust type: the UI sends back what it received (settings),
+        // so separate serialize/deserialize shapes would only add unions to narrow.
+        .disable_serde_phases()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::get_settings,
+            commands::save_settings,
+            commands::report_first_paint,
+        ])
+        .events(collect_events![events::SettingsChanged])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    const BINDINGS: &str = "ui/src/lib/ipc/bindings.ts";
+
+    fn generate(to: &Path) {
+        super::builder()
+            .export(
+                specta_typescript::Typescript::default().header(
+                    "// Generated from the Rust IPC types by `make bindings`. Do not edit.\n\
+                     /* eslint-disable */",
+                ),
+                to,
+            )
+            .expect("the IPC types export to TypeScript");
+    }
+
+    /// Fails when the committed bindings drift from the Rust types. `UPDATE_BINDINGS=1`
+    /// (what `make bindings` sets) rewrites them instead.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            generate(&committed);
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = dir.path().join("bindings.ts");
+        generate(&fresh);
+        let fresh = std::fs::read_to_string(fresh).expect("generated bindings");
+        let committed = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            fresh == committed,
+            "{BINDINGS} is out of date with the Rust IPC types: run `make bindings` and commit it"
+        );
+    }
+}

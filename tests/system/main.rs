@@ -1,0 +1,15 @@
+//! System tests of CRM Desk, as one test binary (Tauri is linked once, not per file).
+//!
+//! Module index:
+//! - `cli`: the headless binary: `--version`, `info --json`, a corrupt database moved aside,
+//!   a broken settings file reported.
+//! - `window`: the real app window, driven through WebDriver (tauri-driver + WebKitWebDriver)
+//!   under Xvfb. These need a display and the drivers; `make test` provides both and sets
+//!   `CRM_DESK_E2E=required` so that a missing piece fails instead of skipping.
+//! - `support`: temp data folders, the binary, and the WebDriver harness.
+//!
+//! Every test gets its own data folder and XDG folders: nothing touches the user's own data.
+
+mod cli;
+mod support;
+mod window;

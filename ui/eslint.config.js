@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+export default ts.config(
+  { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'src/lib/ipc/bindings.ts'] },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  { languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig,
+      },
+    },
+  },
+  {
+    // `$lib/ipc` is the only door to Rust: nothing else may call invoke or listen directly.
+    files: ['src/**/*.{ts,svelte}'],
+    ignores: ['src/lib/ipc/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tauri-apps/api', '@tauri-apps/api/*'], message: 'Reach Rust through $lib/ipc only.' },
+            {
+              group: ['**/ipc/bindings', '$lib/ipc/bindings'],
+              message: 'Import from $lib/ipc, not the generated file.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  { rules: { 'svelte/no-navigation-without-resolve': 'off' } },
+);
