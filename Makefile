@@ -26,9 +26,9 @@ run: build ## Build and open the app (under Xvfb when there is no display)
 	@if [[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]]; then target/debug/crm-desk; \
 	else echo "no display: running under Xvfb"; xvfb-run -a -s "-screen 0 1280x800x24" target/debug/crm-desk; fi
 
-dev: ## Hot-reload development: Vite dev server + tauri dev (needs a display)
+dev: ## Hot-reload development (needs a display); a separate identifier keeps dev data apart
 	@scripts/setup.sh run
-	$(TAURI) dev
+	$(TAURI) dev --config src-tauri/app/tauri.dev.json
 
 test: ## Everything: UI tests, checks, unit/integration tests, bindings drift, WebDriver e2e
 	@scripts/test.sh

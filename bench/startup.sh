@@ -14,6 +14,7 @@ if [[ ${CRM_DESK_IN_SESSION:-} != 1 ]]; then
   exec scripts/desktop-session.sh "$0" "$@"
 fi
 
+trap 'echo "bench/startup.sh failed at line $LINENO" >&2' ERR
 runs=${1:-7}
 settle=${SETTLE_SECS:-10}
 out=bench/out; mkdir -p "$out"
@@ -32,7 +33,7 @@ run() {
   local pid=$! waited=0
   until grep -q 'first_paint_ms=' "$log"; do
     sleep 0.02; waited=$((waited + 1))
-    if ((waited > 1500)); then echo "$name never painted; log:" >&2; cat "$log" >&2; kill $pid; exit 1; fi
+    if ((waited > 1000)); then echo "$name never painted; log:" >&2; cat "$log" >&2; kill $pid; exit 1; fi
   done
   local ms; ms=$(grep -o 'first_paint_ms=[0-9]*' "$log" | head -1 | cut -d= -f2)
   sleep "$settle"

@@ -6,6 +6,8 @@
 # usage: scripts/setup.sh [run|test]   (test also installs the test-only tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# cargo-installed tools (tauri-driver) live here; a non-login shell may not have it on PATH.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 mode=${1:-test}
 

@@ -2,6 +2,8 @@
 # Everything `make test` runs, in order, on a fresh Debian/Ubuntu machine or a warm checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# cargo-installed tools (tauri-driver) live here; a non-login shell may not have it on PATH.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -8,6 +8,7 @@
 //! Secrets cannot reach a log line by accident: they are `crm_core::secret::Secret`, whose
 //! `Debug` prints `<redacted>` and which has no `Display`.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
@@ -21,7 +22,9 @@ pub fn init(log_dir: &Path, keep_files: u32, stderr_default: &str) {
     };
     // tracing-appender prunes old files by listing the folder, and complains if it is missing.
     let _ = std::fs::create_dir_all(log_dir);
+    // Colours only for a person at a terminal; piped stderr (scripts, tests) stays plain text.
     let stderr = fmt::layer()
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .with_filter(filter(stderr_default));
     let file = RollingFileAppender::builder()

@@ -117,3 +117,23 @@ fn logs_go_to_daily_files_in_the_data_dir() {
         "the start is logged to a file: {logs}"
     );
 }
+
+#[test]
+fn rust_log_sets_what_reaches_stderr() {
+    let data = TestData::new();
+    let quiet = data.run(&["info"]);
+    assert!(
+        !String::from_utf8_lossy(&quiet.stderr).contains("started"),
+        "headless commands keep stderr to warnings by default, so scripts can parse output"
+    );
+    let out = data
+        .command(&["info"])
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("CRM Desk") && stderr.contains("started"),
+        "RUST_LOG=info is obeyed: {stderr}"
+    );
+}

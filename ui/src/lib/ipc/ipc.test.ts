@@ -1,0 +1,45 @@
+// @vitest-environment happy-dom
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ipc, IpcError, type Settings } from './index';
+
+const settings: Settings = {
+  ui: { language: 'ar', theme: 'dark' },
+  sync: { interval_secs: 300 },
+  log: { keep_files: 14 },
+};
+
+afterEach(() => clearMocks());
+
+describe('ipc facade', () => {
+  it('passes arguments under the names Rust expects and returns the value', async () => {
+    let received: unknown;
+    mockIPC((cmd, args) => {
+      if (cmd === 'save_settings') {
+        received = args;
+        return (args as { settings: Settings }).settings;
+      }
+    });
+    await expect(ipc.saveSettings(settings)).resolves.toEqual(settings);
+    expect(received, 'the command argument is named `settings` in Rust').toEqual({ settings });
+  });
+
+  it('turns a Rust CommandError into an IpcError with its kind', async () => {
+    mockIPC(() => {
+      throw { kind: 'validation', message: 'sync.interval_secs: must be between 60 and 86400' };
+    });
+    const failure = await ipc.saveSettings(settings).catch((e: unknown) => e);
+    expect(failure, 'the UI switches on kind, so it must survive the trip').toBeInstanceOf(IpcError);
+    expect((failure as IpcError).kind).toBe('validation');
+    expect((failure as IpcError).message).toContain('interval_secs');
+  });
+
+  it('reports a transport failure as an internal error, not a crash', async () => {
+    mockIPC(() => {
+      throw new Error('command get_settings not found');
+    });
+    const failure = await ipc.getSettings().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(IpcError);
+    expect((failure as IpcError).kind).toBe('internal');
+  });
+});
