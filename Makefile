@@ -7,7 +7,7 @@ UI := ui
 TAURI := $(UI)/node_modules/.bin/tauri
 
 .DEFAULT_GOAL := help
-.PHONY: help setup ui build run dev test check fix bindings migration icons bench release clean
+.PHONY: help setup ui build run dev test check fix bindings migration icons bench sim release clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,8 +53,12 @@ migration: ## Scaffold the next migration: make migration NAME=add_lead_table
 icons: ## Regenerate every icon size from icons/source.svg
 	$(TAURI) icon icons/source.svg -o icons && rm -rf icons/android icons/ios
 
-bench: build ## Measure start-up time and memory (see BENCHMARKS.md)
+bench: build ## Measure start-up, memory and odoo-sim throughput (see BENCHMARKS.md)
 	@bench/startup.sh
+	$(CARGO) bench -p odoo-sim --bench search_read
+
+sim: ## Run odoo-sim with the demo data on 127.0.0.1:8069 (admin key: make sim KEY=...)
+	$(CARGO) run -p odoo-sim -- --seed demo $(if $(KEY),--api-key admin=$(KEY))
 
 release: ui ## Release build (binary in target/release/crm-desk)
 	$(CARGO) build --release

@@ -16,9 +16,10 @@ mode=${1:-test}
 run_pkgs=(build-essential pkg-config curl file libssl-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
   xvfb xauth dbus dbus-x11 fonts-dejavu-core fonts-noto-core)
-# Tests: WebDriver for WebKitGTK, a notification server, the Secret Service keyring,
-# and an X11 grabber for screenshots.
-test_pkgs=(webkit2gtk-driver dunst gnome-keyring libsecret-tools imagemagick procps psmisc)
+# Tests: WebDriver for WebKitGTK, a notification server, the Secret Service keyring, an X11
+# grabber for screenshots, and Python with venv for the OdooRPC conformance run.
+test_pkgs=(webkit2gtk-driver dunst gnome-keyring libsecret-tools imagemagick procps psmisc
+  python3 python3-venv)
 
 pkgs=("${run_pkgs[@]}")
 [[ $mode == test ]] && pkgs+=("${test_pkgs[@]}")

@@ -33,6 +33,9 @@ step "cargo test --workspace (unit, integration, bindings drift, WebDriver end-t
 cargo build --workspace --all-targets --quiet
 CRM_DESK_E2E=required scripts/desktop-session.sh cargo test --workspace --quiet
 
+step "conformance: the third-party client OdooRPC against odoo-sim (16.0-19.0)"
+scripts/conformance.sh
+
 step "hermeticity: no test wrote to the real app-data folder"
 identifier=$(sed -n 's/.*"identifier": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -1)
 if [[ -e $XDG_DATA_HOME/$identifier ]]; then
