@@ -19,9 +19,26 @@ const PAGE: usize = 500;
 const ROUNDS: usize = 3;
 
 fn fields() -> Value {
-    json!(["name", "type", "active", "stage_id", "user_id", "team_id", "partner_id", "contact_name",
-           "email_from", "phone", "expected_revenue", "probability", "priority", "tag_ids",
-           "source_id", "medium_id", "write_date", "create_date"])
+    json!([
+        "name",
+        "type",
+        "active",
+        "stage_id",
+        "user_id",
+        "team_id",
+        "partner_id",
+        "contact_name",
+        "email_from",
+        "phone",
+        "expected_revenue",
+        "probability",
+        "priority",
+        "tag_ids",
+        "source_id",
+        "medium_id",
+        "write_date",
+        "create_date"
+    ])
 }
 
 /// Pages through every lead; returns (rows, elapsed, the raw pages).
@@ -75,10 +92,19 @@ async fn replay(client: &reqwest::Client, url: &str, n: usize) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let leads: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let leads: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let seeded = Instant::now();
-    let options = Options { seed: Seed::Synthetic(leads), api_keys: vec![("admin".into(), KEY.into())], ..Options::default() };
-    let sim = odoo_sim::start(&options, "127.0.0.1:0").await.expect("odoo-sim starts");
+    let options = Options {
+        seed: Seed::Synthetic(leads),
+        api_keys: vec![("admin".into(), KEY.into())],
+        ..Options::default()
+    };
+    let sim = odoo_sim::start(&options, "127.0.0.1:0")
+        .await
+        .expect("odoo-sim starts");
     let seed_time = seeded.elapsed();
     let client = reqwest::Client::new();
 
@@ -88,12 +114,20 @@ async fn main() {
     let app = Router::new()
         .route(
             "/page/{i}",
-            post(|State((pages, empty)): State<(Arc<Vec<bytes::Bytes>>, bytes::Bytes)>, Path(i): Path<usize>| async move {
-                ([("content-type", "application/json; charset=utf-8")], pages.get(i).cloned().unwrap_or(empty))
-            }),
+            post(
+                |State((pages, empty)): State<(Arc<Vec<bytes::Bytes>>, bytes::Bytes)>,
+                 Path(i): Path<usize>| async move {
+                    (
+                        [("content-type", "application/json; charset=utf-8")],
+                        pages.get(i).cloned().unwrap_or(empty),
+                    )
+                },
+            ),
         )
         .with_state((pages.clone(), empty));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let static_url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
 
@@ -109,8 +143,20 @@ async fn main() {
     let (sim_t, static_t) = (sim_times[ROUNDS / 2], static_times[ROUNDS / 2]);
     let rate = |t: Duration| rows as f64 / t.as_secs_f64();
     println!("seed of {leads} leads built in {seed_time:.2?}");
-    println!("{} pages of {PAGE}, median of {ROUNDS} rounds:", pages.len());
-    println!("  odoo-sim search_read : {:>9.0} rows/s ({sim_t:.2?})", rate(sim_t));
-    println!("  pre-encoded baseline : {:>9.0} rows/s ({static_t:.2?})", rate(static_t));
-    println!("  odoo-sim / baseline time: {:.2}x", sim_t.as_secs_f64() / static_t.as_secs_f64());
+    println!(
+        "{} pages of {PAGE}, median of {ROUNDS} rounds:",
+        pages.len()
+    );
+    println!(
+        "  odoo-sim search_read : {:>9.0} rows/s ({sim_t:.2?})",
+        rate(sim_t)
+    );
+    println!(
+        "  pre-encoded baseline : {:>9.0} rows/s ({static_t:.2?})",
+        rate(static_t)
+    );
+    println!(
+        "  odoo-sim / baseline time: {:.2}x",
+        sim_t.as_secs_f64() / static_t.as_secs_f64()
+    );
 }

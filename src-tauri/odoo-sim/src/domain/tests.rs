@@ -27,7 +27,10 @@ fn db() -> (Db, Vec<i64>) {
     (db, ids)
 }
 
-#[allow(clippy::needless_pass_by_value, reason = "tests read better with json! literals")]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "tests read better with json! literals"
+)]
 fn search(db: &Db, domain: serde_json::Value) -> Vec<i64> {
     let model = db.model("crm.lead").expect("model");
     let parsed = Domain::parse(&domain, model, &db.schema).expect("domain parses");
