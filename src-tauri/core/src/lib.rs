@@ -7,11 +7,12 @@
 //! Must stay true (see ARCHITECTURE.md):
 //! - no dependency on tauri, axum, the keyring or notify-rust; everything here runs from a
 //!   plain unit test with [`store::Store::open_in_memory`];
-//! - only [`store`] writes SQL;
+//! - only [`store`] writes SQL; only [`odoo`] knows Odoo's wire formats;
 //! - time is passed in (`now` parameters), never read from the system clock here, so every
 //!   behaviour that depends on time is testable.
 #![warn(missing_docs)]
 
+pub mod odoo;
 pub mod paths;
 pub mod secret;
 pub mod settings;
