@@ -3,7 +3,10 @@ use crm_core::odoo::{Context, Domain, ErrorKind, Page};
 use serde_json::{Map, Value, json};
 
 fn vals(v: Value) -> Map<String, Value> {
-    v.as_object().cloned().expect("object")
+    match v {
+        Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
 }
 
 #[tokio::test]
