@@ -12,6 +12,7 @@
 //!   behaviour that depends on time is testable.
 #![warn(missing_docs)]
 
+pub mod crm;
 pub mod odoo;
 pub mod paths;
 pub mod secret;

@@ -9,6 +9,7 @@
 mod client;
 mod domain;
 mod error;
+mod models;
 mod record;
 mod version;
 
@@ -17,5 +18,6 @@ pub use client::{
 };
 pub use domain::{Domain, Field, Op};
 pub use error::{Error, ErrorKind};
+pub use models::{Post, StageTotal, lead_fields};
 pub use record::{Record, Ref, format_datetime};
 pub use version::ServerVersion;

@@ -14,12 +14,7 @@ use time::macros::format_description;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record(pub(crate) Map<String, Value>);
 
-/// A many2one value: the related id and its display name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ref {
-    pub id: i64,
-    pub name: String,
-}
+pub use crate::crm::Ref;
 
 impl Record {
     pub fn id(&self) -> i64 {

@@ -3,9 +3,11 @@
 //! Module index:
 //! - `connect`: version and transport detection, authentication and its failures.
 //! - `orm`: search/read/create/write/unlink semantics and error kinds.
+//! - `crm`: typed leads, stages, won/lost/restore, chatter, per-stage totals, version gates.
 //! - `live`: the same contract against a real server, skipped (and said so) without one.
 
 mod connect;
+mod crm;
 mod live;
 mod orm;
 

@@ -1,0 +1,424 @@
+//! The CRM models as CRM Desk reads them: which fields to ask for on each Odoo version, and
+//! the conversion of each row into a domain type (§4).
+
+use super::client::{Client, Context, Page};
+use super::domain::Domain;
+use super::error::Error;
+use super::record::Record;
+use super::version::ServerVersion;
+use crate::crm::{Lead, LeadStatus, LeadType, Message, MessageKind, Named, Partner, Stage, User};
+use serde_json::{Map, Value, json};
+
+/// crm.lead fields for `version` (mobile ≤18, won_status 19+).
+pub fn lead_fields(version: ServerVersion) -> Vec<&'static str> {
+    let mut fields = vec![
+        "name",
+        "type",
+        "active",
+        "stage_id",
+        "user_id",
+        "team_id",
+        "partner_id",
+        "tag_ids",
+        "contact_name",
+        "partner_name",
+        "email_from",
+        "phone",
+        "description",
+        "expected_revenue",
+        "probability",
+        "priority",
+        "lost_reason_id",
+        "source_id",
+        "medium_id",
+        "campaign_id",
+        "date_deadline",
+        "date_closed",
+        "create_date",
+        "write_date",
+    ];
+    if version.has_mobile() {
+        fields.push("mobile");
+    }
+    if version.has_won_status() {
+        fields.push("won_status");
+    }
+    fields
+}
+
+fn lead(r: &Record) -> Lead {
+    let active = r.bool("active");
+    let probability = r.float("probability");
+    let status = match r.text("won_status").as_deref() {
+        Some("won") => LeadStatus::Won,
+        Some("lost") => LeadStatus::Lost,
+        Some(_) => LeadStatus::Open,
+        // ≤18 has no won_status: the same rule, without the stage's is_won flag.
+        None if !active && probability == 0.0 => LeadStatus::Lost,
+        None if probability >= 100.0 => LeadStatus::Won,
+        None => LeadStatus::Open,
+    };
+    Lead {
+        id: r.id(),
+        name: r.text("name").unwrap_or_default(),
+        kind: if r.text("type").as_deref() == Some("lead") {
+            LeadType::Lead
+        } else {
+            LeadType::Opportunity
+        },
+        active,
+        status,
+        stage: r.many2one("stage_id"),
+        user: r.many2one("user_id"),
+        team: r.many2one("team_id"),
+        partner: r.many2one("partner_id"),
+        tag_ids: r.ids("tag_ids"),
+        contact_name: r.text("contact_name"),
+        company_name: r.text("partner_name"),
+        email: r.text("email_from"),
+        phone: r.text("phone"),
+        mobile: r.text("mobile"),
+        description: r.text("description"),
+        expected_revenue: r.float("expected_revenue"),
+        probability,
+        priority: r.text("priority").and_then(|p| p.parse().ok()).unwrap_or(0),
+        lost_reason: r.many2one("lost_reason_id"),
+        source: r.many2one("source_id"),
+        medium: r.many2one("medium_id"),
+        campaign: r.many2one("campaign_id"),
+        deadline: r.date("date_deadline"),
+        closed_at: r.datetime("date_closed"),
+        created_at: r.datetime("create_date"),
+        updated_at: r.datetime("write_date"),
+    }
+}
+
+fn stage(r: &Record, version: ServerVersion) -> Stage {
+    Stage {
+        id: r.id(),
+        name: r.text("name").unwrap_or_default(),
+        sequence: r.int("sequence"),
+        is_won: r.bool("is_won"),
+        fold: r.bool("fold"),
+        team_ids: if version.stage_has_team_ids() {
+            r.ids("team_ids")
+        } else {
+            r.many2one("team_id")
+                .map(|t| vec![t.id])
+                .unwrap_or_default()
+        },
+    }
+}
+
+fn message(r: &Record) -> Message {
+    Message {
+        id: r.id(),
+        lead_id: r.int("res_id"),
+        body: r.text("body").unwrap_or_default(),
+        kind: match r.text("message_type").as_deref() {
+            Some("comment") => MessageKind::Comment,
+            Some("email") => MessageKind::Email,
+            Some("notification" | "auto_comment" | "user_notification") => {
+                MessageKind::Notification
+            }
+            _ => MessageKind::Other,
+        },
+        internal: r.bool("is_internal"),
+        author: r.many2one("author_id"),
+        date: r.datetime("date"),
+    }
+}
+
+/// How a message is posted on a lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Post {
+    /// Internal note (`mail.mt_note`): followers are not notified.
+    Note,
+    /// Discussion message (`mail.mt_comment`): followers are notified, may send email.
+    Comment,
+}
+
+/// Per-stage totals for the kanban headers and stats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageTotal {
+    /// The stage (`None` for leads without one).
+    pub stage_id: Option<i64>,
+    /// Number of leads.
+    pub count: u64,
+    /// Sum of expected revenue.
+    pub expected_revenue: f64,
+}
+
+fn values(pairs: &[(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+impl Client {
+    /// Leads matching `domain`, as domain types.
+    pub async fn leads(
+        &self,
+        domain: &Domain,
+        page: &Page,
+        ctx: &Context,
+    ) -> Result<Vec<Lead>, Error> {
+        let rows = self
+            .search_read("crm.lead", domain, &lead_fields(self.version()), page, ctx)
+            .await?;
+        Ok(rows.iter().map(lead).collect())
+    }
+
+    /// Leads by id; ids that no longer exist (or are no longer visible) are absent.
+    pub async fn leads_by_id(&self, ids: &[i64], ctx: &Context) -> Result<Vec<Lead>, Error> {
+        Ok(self
+            .read("crm.lead", ids, &lead_fields(self.version()), ctx)
+            .await?
+            .iter()
+            .map(lead)
+            .collect())
+    }
+
+    /// All stages, in pipeline order.
+    pub async fn stages(&self) -> Result<Vec<Stage>, Error> {
+        let team = if self.version().stage_has_team_ids() {
+            "team_ids"
+        } else {
+            "team_id"
+        };
+        let page = Page {
+            order: Some("sequence, name, id".into()),
+            ..Page::default()
+        };
+        let rows = self
+            .search_read(
+                "crm.stage",
+                &Domain::All,
+                &["name", "sequence", "is_won", "fold", team],
+                &page,
+                &Context::default(),
+            )
+            .await?;
+        Ok(rows.iter().map(|r| stage(r, self.version())).collect())
+    }
+
+    /// Records of a simple named model: crm.tag, crm.lost.reason, crm.team, utm.source,
+    /// utm.medium (archived ones included, so old leads still resolve).
+    pub async fn named(&self, model: &str) -> Result<Vec<Named>, Error> {
+        let fields: &[&str] = if model == "crm.tag" {
+            &["name", "color"]
+        } else {
+            &["name"]
+        };
+        let rows = self
+            .search_read(
+                model,
+                &Domain::All,
+                fields,
+                &Page::default(),
+                &Context::sync(),
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Named {
+                id: r.id(),
+                name: r.text("name").unwrap_or_default(),
+                color: r.int("color"),
+            })
+            .collect())
+    }
+
+    /// Partners by id.
+    pub async fn partners(&self, ids: &[i64]) -> Result<Vec<Partner>, Error> {
+        let mut fields = vec!["name", "email", "phone", "is_company"];
+        if self.version().has_mobile() {
+            fields.push("mobile");
+        }
+        let rows = self
+            .read("res.partner", ids, &fields, &Context::sync())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Partner {
+                id: r.id(),
+                name: r.text("name").unwrap_or_default(),
+                email: r.text("email"),
+                phone: r.text("phone"),
+                mobile: r.text("mobile"),
+                is_company: r.bool("is_company"),
+            })
+            .collect())
+    }
+
+    /// Active users.
+    pub async fn users(&self) -> Result<Vec<User>, Error> {
+        let rows = self
+            .search_read(
+                "res.users",
+                &Domain::All,
+                &["name", "login", "partner_id"],
+                &Page::default(),
+                &Context::default(),
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| User {
+                id: r.id(),
+                name: r.text("name").unwrap_or_default(),
+                login: r.text("login").unwrap_or_default(),
+                partner_id: r.many2one("partner_id").map(|p| p.id),
+            })
+            .collect())
+    }
+
+    /// The newest `limit` messages of a lead, newest first.
+    pub async fn lead_messages(&self, lead_id: i64, limit: usize) -> Result<Vec<Message>, Error> {
+        let domain = Domain::field("model")
+            .eq("crm.lead")
+            .and(Domain::field("res_id").eq(lead_id));
+        let page = Page {
+            limit: Some(limit),
+            order: Some("id desc".into()),
+            ..Page::default()
+        };
+        let fields = [
+            "res_id",
+            "body",
+            "message_type",
+            "is_internal",
+            "author_id",
+            "date",
+        ];
+        Ok(self
+            .search_read("mail.message", &domain, &fields, &page, &Context::default())
+            .await?
+            .iter()
+            .map(message)
+            .collect())
+    }
+
+    /// Marks leads won: the nearest won stage, probability 100.
+    pub async fn set_won(&self, lead_ids: &[i64]) -> Result<(), Error> {
+        self.call(
+            "crm.lead",
+            "action_set_won",
+            lead_ids,
+            Map::new(),
+            &Context::default(),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Marks leads lost (archived, probability 0) with an optional reason.
+    pub async fn set_lost(&self, lead_ids: &[i64], reason_id: Option<i64>) -> Result<(), Error> {
+        let kwargs = reason_id
+            .map(|r| values(&[("lost_reason_id", json!(r))]))
+            .unwrap_or_default();
+        self.call(
+            "crm.lead",
+            "action_set_lost",
+            lead_ids,
+            kwargs,
+            &Context::default(),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Reopens lost leads.
+    pub async fn restore(&self, lead_ids: &[i64]) -> Result<(), Error> {
+        self.call(
+            "crm.lead",
+            "action_restore",
+            lead_ids,
+            Map::new(),
+            &Context::sync(),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Posts `text` (plain text: Odoo escapes it) on a lead's chatter; returns the message id.
+    pub async fn post(&self, lead_id: i64, text: &str, how: Post) -> Result<i64, Error> {
+        let subtype = match how {
+            Post::Note => "mail.mt_note",
+            Post::Comment => "mail.mt_comment",
+        };
+        let kwargs = values(&[
+            ("body", json!(text)),
+            ("message_type", json!("comment")),
+            ("subtype_xmlid", json!(subtype)),
+        ]);
+        let result = self
+            .call(
+                "crm.lead",
+                "message_post",
+                &[lead_id],
+                kwargs,
+                &Context::default(),
+            )
+            .await?;
+        // ≤18 over JSON-RPC returns an int; 19 returns [id].
+        result
+            .as_i64()
+            .or_else(|| {
+                result
+                    .as_array()
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_i64)
+            })
+            .ok_or_else(|| Error::Protocol(format!("message_post returned {result}")))
+    }
+
+    /// Count and expected revenue per stage: `formatted_read_group` where it exists
+    /// (saas-18.2+), `read_group` before.
+    pub async fn stage_totals(
+        &self,
+        domain: &Domain,
+        ctx: &Context,
+    ) -> Result<Vec<StageTotal>, Error> {
+        let formatted = self.version().has_formatted_read_group();
+        let kwargs = if formatted {
+            values(&[
+                ("domain", domain.to_json()),
+                ("groupby", json!(["stage_id"])),
+                ("aggregates", json!(["expected_revenue:sum", "__count"])),
+            ])
+        } else {
+            values(&[
+                ("domain", domain.to_json()),
+                ("fields", json!(["expected_revenue:sum"])),
+                ("groupby", json!(["stage_id"])),
+                ("lazy", json!(false)),
+            ])
+        };
+        let method = if formatted {
+            "formatted_read_group"
+        } else {
+            "read_group"
+        };
+        let rows = self.call("crm.lead", method, &[], kwargs, ctx).await?;
+        let rows = rows
+            .as_array()
+            .ok_or_else(|| Error::Protocol(format!("{method} returned {rows}")))?;
+        let revenue_key = if formatted {
+            "expected_revenue:sum"
+        } else {
+            "expected_revenue"
+        };
+        Ok(rows
+            .iter()
+            .map(|row| StageTotal {
+                stage_id: row
+                    .get("stage_id")
+                    .and_then(|s| s.get(0).and_then(Value::as_i64).or_else(|| s.as_i64())),
+                count: row.get("__count").and_then(Value::as_u64).unwrap_or(0),
+                expected_revenue: row.get(revenue_key).and_then(Value::as_f64).unwrap_or(0.0),
+            })
+            .collect())
+    }
+}
