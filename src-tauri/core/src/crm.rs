@@ -180,3 +180,245 @@ pub struct Message {
     /// When (UTC).
     pub date: Option<PrimitiveDateTime>,
 }
+
+/// Who wrote on WhatsApp, as the webhook identifies them. Since 2026 a sender may have a
+/// business-scoped user id and no phone number (reference/external-protocols.md §1.6).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WhatsAppContact {
+    /// Business-scoped user id, when present: the stable key.
+    pub user_id: Option<String>,
+    /// `wa_id` (the phone number's digits), when present.
+    pub wa_id: Option<String>,
+    /// The phone in E.164, when known.
+    pub phone_e164: Option<String>,
+    /// The WhatsApp profile name.
+    pub profile_name: Option<String>,
+}
+
+impl WhatsAppContact {
+    /// The key contacts are matched by: the user id when present, else the wa_id.
+    pub fn key(&self) -> Option<&str> {
+        self.user_id.as_deref().or(self.wa_id.as_deref())
+    }
+}
+
+/// A new lead to create.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LeadDraft {
+    /// Title.
+    pub name: String,
+    /// Customer.
+    pub partner_id: Option<i64>,
+    /// Contact person.
+    pub contact_name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Notes (plain text; sent as the description).
+    pub description: Option<String>,
+    /// UTM source.
+    pub source_id: Option<i64>,
+    /// UTM medium.
+    pub medium_id: Option<i64>,
+    /// Tags.
+    pub tag_ids: Vec<i64>,
+    /// Sales team.
+    pub team_id: Option<i64>,
+    /// Salesperson: `Some(None)` = explicitly unassigned, `None` = Odoo's default (the caller).
+    pub user_id: Option<Option<i64>>,
+    /// Lead (true) or opportunity.
+    pub is_lead: bool,
+}
+
+/// One line of a sales report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportLine {
+    /// What the line is about (salesperson, stage, source or month `YYYY-MM`).
+    pub label: String,
+    /// Won leads.
+    pub count: u64,
+    /// Won revenue.
+    pub revenue: f64,
+}
+
+/// Won revenue and counts over a period, by salesperson, stage, source and month.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SalesReport {
+    /// By salesperson ("Unassigned" for none), largest revenue first.
+    pub by_salesperson: Vec<ReportLine>,
+    /// By stage.
+    pub by_stage: Vec<ReportLine>,
+    /// By UTM source ("Unknown" for none).
+    pub by_source: Vec<ReportLine>,
+    /// By month of closing, chronological.
+    pub by_month: Vec<ReportLine>,
+    /// Total won leads.
+    pub count: u64,
+    /// Total won revenue.
+    pub revenue: f64,
+}
+
+impl SalesReport {
+    /// Aggregates won leads (a pure function: the connector fetches, this counts).
+    pub fn from_won(leads: &[Lead]) -> Self {
+        fn add(lines: &mut Vec<ReportLine>, label: String, revenue: f64) {
+            match lines.iter_mut().find(|l| l.label == label) {
+                Some(line) => {
+                    line.count += 1;
+                    line.revenue += revenue;
+                }
+                None => lines.push(ReportLine {
+                    label,
+                    count: 1,
+                    revenue,
+                }),
+            }
+        }
+        let mut report = SalesReport::default();
+        for lead in leads.iter().filter(|l| l.status == LeadStatus::Won) {
+            let revenue = lead.expected_revenue;
+            report.count += 1;
+            report.revenue += revenue;
+            let name = |r: &Option<Ref>, none: &str| {
+                r.as_ref().map_or(none.to_owned(), |r| r.name.clone())
+            };
+            add(
+                &mut report.by_salesperson,
+                name(&lead.user, "Unassigned"),
+                revenue,
+            );
+            add(&mut report.by_stage, name(&lead.stage, "No stage"), revenue);
+            add(
+                &mut report.by_source,
+                name(&lead.source, "Unknown"),
+                revenue,
+            );
+            let month = lead
+                .closed_at
+                .map(|d| format!("{:04}-{:02}", d.year(), u8::from(d.month())))
+                .unwrap_or_else(|| "unknown".into());
+            add(&mut report.by_month, month, revenue);
+        }
+        let by_revenue = |a: &ReportLine, b: &ReportLine| {
+            b.revenue.total_cmp(&a.revenue).then(a.label.cmp(&b.label))
+        };
+        report.by_salesperson.sort_by(by_revenue);
+        report.by_stage.sort_by(by_revenue);
+        report.by_source.sort_by(by_revenue);
+        report.by_month.sort_by(|a, b| a.label.cmp(&b.label));
+        report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn won(
+        user: Option<&str>,
+        source: Option<&str>,
+        revenue: f64,
+        closed: PrimitiveDateTime,
+    ) -> Lead {
+        let r = |n: &str| Ref {
+            id: 1,
+            name: n.to_owned(),
+        };
+        Lead {
+            id: 1,
+            name: "x".into(),
+            kind: LeadType::Opportunity,
+            active: true,
+            status: LeadStatus::Won,
+            stage: Some(r("Won")),
+            user: user.map(r),
+            team: None,
+            partner: None,
+            tag_ids: vec![],
+            contact_name: None,
+            company_name: None,
+            email: None,
+            phone: None,
+            mobile: None,
+            description: None,
+            expected_revenue: revenue,
+            probability: 100.0,
+            priority: 0,
+            lost_reason: None,
+            source: source.map(r),
+            medium: None,
+            campaign: None,
+            deadline: None,
+            closed_at: Some(closed),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn sales_report_groups_won_leads() {
+        let leads = vec![
+            won(
+                Some("Sara"),
+                Some("WhatsApp"),
+                1000.0,
+                datetime!(2026-05-03 10:00),
+            ),
+            won(
+                Some("Omar"),
+                Some("Facebook"),
+                3000.0,
+                datetime!(2026-05-20 10:00),
+            ),
+            won(
+                Some("Sara"),
+                Some("WhatsApp"),
+                500.0,
+                datetime!(2026-06-01 09:00),
+            ),
+            won(None, None, 200.0, datetime!(2026-04-30 23:59)),
+            Lead {
+                status: LeadStatus::Lost,
+                ..won(Some("Sara"), None, 9999.0, datetime!(2026-05-01 0:00))
+            },
+        ];
+        let report = SalesReport::from_won(&leads);
+        assert_eq!(
+            (report.count, report.revenue),
+            (4, 4700.0),
+            "lost leads do not count"
+        );
+        let line = |l: &str, c: u64, r: f64| ReportLine {
+            label: l.into(),
+            count: c,
+            revenue: r,
+        };
+        assert_eq!(
+            report.by_salesperson,
+            vec![
+                line("Omar", 1, 3000.0),
+                line("Sara", 2, 1500.0),
+                line("Unassigned", 1, 200.0)
+            ]
+        );
+        assert_eq!(
+            report.by_source,
+            vec![
+                line("Facebook", 1, 3000.0),
+                line("WhatsApp", 2, 1500.0),
+                line("Unknown", 1, 200.0)
+            ]
+        );
+        assert_eq!(
+            report.by_month,
+            vec![
+                line("2026-04", 1, 200.0),
+                line("2026-05", 2, 4000.0),
+                line("2026-06", 1, 500.0)
+            ]
+        );
+        assert_eq!(report.by_stage, vec![line("Won", 4, 4700.0)]);
+    }
+}

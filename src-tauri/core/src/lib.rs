@@ -15,6 +15,7 @@
 pub mod crm;
 pub mod odoo;
 pub mod paths;
+pub mod phone;
 pub mod secret;
 pub mod settings;
 pub mod store;

@@ -723,6 +723,7 @@ impl Db {
                     row[pos] = value;
                 }
             }
+            sanitize_phone(&model, &mut row);
             if model.name == "crm.lead" {
                 self.lead_on_change(&model, &mut row, None, &now)?;
             }
@@ -994,6 +995,7 @@ impl Db {
                     row[pos] = value;
                 }
             }
+            sanitize_phone(&model, &mut row);
             if model.name == "crm.lead" {
                 self.lead_on_change(&model, &mut row, Some(&before), &now)?;
             }
@@ -1298,6 +1300,24 @@ impl Db {
         }
         Ok(out)
     }
+}
+
+/// `phone_sanitized` (mail.thread.phone): E.164 for numbers written with a country code.
+/// Odoo also sanitizes national numbers with the partner's country; we have no countries.
+fn sanitize_phone(model: &Model, row: &mut [Value]) {
+    let (Some(phone), Some(out)) = (model.position("phone"), model.position("phone_sanitized"))
+    else {
+        return;
+    };
+    let raw = row[phone].as_str().unwrap_or_default().trim().to_owned();
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    row[out] = if raw.starts_with('+') && digits.len() >= 8 {
+        json!(format!("+{digits}"))
+    } else if raw.starts_with("00") && digits.len() >= 10 {
+        json!(format!("+{}", &digits[2..]))
+    } else {
+        Value::Bool(false)
+    };
 }
 
 fn compare_keys(a: &[Value], b: &[Value], order: &[OrderBy]) -> std::cmp::Ordering {

@@ -7,6 +7,7 @@
 //! ([`Error::kind`]) and say what the user can do.
 
 mod client;
+mod contacts;
 mod domain;
 mod error;
 mod models;

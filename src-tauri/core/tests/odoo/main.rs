@@ -4,12 +4,14 @@
 //! - `connect`: version and transport detection, authentication and its failures.
 //! - `orm`: search/read/create/write/unlink semantics and error kinds.
 //! - `crm`: typed leads, stages, won/lost/restore, chatter, per-stage totals, version gates.
+//! - `seed`: customer from a WhatsApp contact, lead, stage/status, sales report.
 //! - `live`: the same contract against a real server, skipped (and said so) without one.
 
 mod connect;
 mod crm;
 mod live;
 mod orm;
+mod seed;
 
 use crm_core::odoo::{Client, Credentials, Options, RetryPolicy};
 use crm_core::secret::Secret;
