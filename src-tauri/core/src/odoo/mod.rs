@@ -13,6 +13,7 @@ mod error;
 mod models;
 mod record;
 mod version;
+mod wire;
 
 pub use client::{
     Client, Context, Credentials, Options, Page, RetryPolicy, Transport, TransportChoice,

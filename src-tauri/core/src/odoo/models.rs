@@ -6,6 +6,7 @@ use super::domain::Domain;
 use super::error::Error;
 use super::record::Record;
 use super::version::ServerVersion;
+use super::wire::{LeadRow, parse_date, parse_datetime};
 use crate::crm::{Lead, LeadStatus, LeadType, Message, MessageKind, Named, Partner, Stage, User};
 use serde_json::{Map, Value, json};
 
@@ -46,10 +47,10 @@ pub fn lead_fields(version: ServerVersion) -> Vec<&'static str> {
     fields
 }
 
-fn lead(r: &Record) -> Lead {
-    let active = r.bool("active");
-    let probability = r.float("probability");
-    let status = match r.text("won_status").as_deref() {
+fn lead_from_row(r: LeadRow) -> Lead {
+    let active = r.active.unwrap_or(false);
+    let probability = r.probability.0;
+    let status = match r.won_status.0.as_deref() {
         Some("won") => LeadStatus::Won,
         Some("lost") => LeadStatus::Lost,
         Some(_) => LeadStatus::Open,
@@ -59,37 +60,37 @@ fn lead(r: &Record) -> Lead {
         None => LeadStatus::Open,
     };
     Lead {
-        id: r.id(),
-        name: r.text("name").unwrap_or_default(),
-        kind: if r.text("type").as_deref() == Some("lead") {
+        id: r.id,
+        name: r.name.0.unwrap_or_default(),
+        kind: if r.kind.0.as_deref() == Some("lead") {
             LeadType::Lead
         } else {
             LeadType::Opportunity
         },
         active,
         status,
-        stage: r.many2one("stage_id"),
-        user: r.many2one("user_id"),
-        team: r.many2one("team_id"),
-        partner: r.many2one("partner_id"),
-        tag_ids: r.ids("tag_ids"),
-        contact_name: r.text("contact_name"),
-        company_name: r.text("partner_name"),
-        email: r.text("email_from"),
-        phone: r.text("phone"),
-        mobile: r.text("mobile"),
-        description: r.text("description"),
-        expected_revenue: r.float("expected_revenue"),
+        stage: r.stage_id.0,
+        user: r.user_id.0,
+        team: r.team_id.0,
+        partner: r.partner_id.0,
+        tag_ids: r.tag_ids.0,
+        contact_name: r.contact_name.0,
+        company_name: r.partner_name.0,
+        email: r.email_from.0,
+        phone: r.phone.0,
+        mobile: r.mobile.0,
+        description: r.description.0,
+        expected_revenue: r.expected_revenue.0,
         probability,
-        priority: r.text("priority").and_then(|p| p.parse().ok()).unwrap_or(0),
-        lost_reason: r.many2one("lost_reason_id"),
-        source: r.many2one("source_id"),
-        medium: r.many2one("medium_id"),
-        campaign: r.many2one("campaign_id"),
-        deadline: r.date("date_deadline"),
-        closed_at: r.datetime("date_closed"),
-        created_at: r.datetime("create_date"),
-        updated_at: r.datetime("write_date"),
+        priority: r.priority.0.and_then(|p| p.parse().ok()).unwrap_or(0),
+        lost_reason: r.lost_reason_id.0,
+        source: r.source_id.0,
+        medium: r.medium_id.0,
+        campaign: r.campaign_id.0,
+        deadline: r.date_deadline.0.as_deref().and_then(parse_date),
+        closed_at: r.date_closed.0.as_deref().and_then(parse_datetime),
+        created_at: r.create_date.0.as_deref().and_then(parse_datetime),
+        updated_at: r.write_date.0.as_deref().and_then(parse_datetime),
     }
 }
 
@@ -157,27 +158,37 @@ fn values(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 impl Client {
-    /// Leads matching `domain`, as domain types.
+    /// Leads matching `domain`, as domain types (decoded straight from the response bytes).
     pub async fn leads(
         &self,
         domain: &Domain,
         page: &Page,
         ctx: &Context,
     ) -> Result<Vec<Lead>, Error> {
-        let rows = self
-            .search_read("crm.lead", domain, &lead_fields(self.version()), page, ctx)
+        let kwargs = values(&[
+            ("domain", domain.to_json()),
+            ("fields", json!(lead_fields(self.version()))),
+            ("offset", json!(page.offset)),
+            ("limit", page.limit.map_or(Value::Null, |l| json!(l))),
+            (
+                "order",
+                page.order.as_ref().map_or(Value::Null, |o| json!(o)),
+            ),
+        ]);
+        let rows: Vec<LeadRow> = self
+            .call_as("crm.lead", "search_read", &[], kwargs, ctx)
             .await?;
-        Ok(rows.iter().map(lead).collect())
+        Ok(rows.into_iter().map(lead_from_row).collect())
     }
 
     /// Leads by id; ids that no longer exist (or are no longer visible) are absent.
     pub async fn leads_by_id(&self, ids: &[i64], ctx: &Context) -> Result<Vec<Lead>, Error> {
-        Ok(self
-            .read("crm.lead", ids, &lead_fields(self.version()), ctx)
-            .await?
-            .iter()
-            .map(lead)
-            .collect())
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let kwargs = values(&[("fields", json!(lead_fields(self.version())))]);
+        let rows: Vec<LeadRow> = self.call_as("crm.lead", "read", ids, kwargs, ctx).await?;
+        Ok(rows.into_iter().map(lead_from_row).collect())
     }
 
     /// All stages, in pipeline order.
