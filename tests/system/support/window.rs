@@ -143,13 +143,23 @@ impl<'a> DesktopApp<'a> {
         }
     }
 
-    /// Waits until `css`'s text satisfies `ok`, then returns it.
+    /// Waits until `css`'s text satisfies `ok`, then returns it (the last text seen when it
+    /// never does). The element is looked up again on every try: a route change replaces it,
+    /// and a stale element is not a failure.
     pub async fn wait_for_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
         loop {
-            let text = self.text_of(css).await;
-            if ok(&text) || Instant::now() > deadline {
-                return text;
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if ok(&text) {
+                    return text;
+                }
+                last = text;
+            }
+            if Instant::now() > deadline {
+                return last;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
