@@ -29,6 +29,12 @@ if cargo tree -p crm-core -e normal --prefix none | grep -E '^(tauri|axum|keyrin
   exit 1
 fi
 
+if [[ -n ${ODOO_URL:-} && -n ${ODOO_DB:-} && -n ${ODOO_LOGIN:-} && -n ${ODOO_API_KEY:-} ]]; then
+  echo "live Odoo: the connector contract also runs against $ODOO_URL (database $ODOO_DB)"
+else
+  echo "live Odoo: skipped (set ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_API_KEY to run the connector tests against a real Odoo)"
+fi
+
 step "cargo test --workspace (unit, integration, bindings drift, WebDriver end-to-end)"
 cargo build --workspace --all-targets --quiet
 CRM_DESK_E2E=required scripts/desktop-session.sh cargo test --workspace --quiet
