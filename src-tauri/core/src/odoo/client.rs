@@ -353,7 +353,20 @@ impl Client {
         kwargs: Map<String, Value>,
         context: &Context,
     ) -> Result<T, Error> {
-        let mut kwargs = kwargs;
+        let bytes = self.fetch(model, method, ids, kwargs, context).await?;
+        self.decode_answer(&bytes, &format!("{model}.{method}"))
+    }
+
+    /// Sends one call and returns the raw answer, undecoded (JSON-2 body or JSON-RPC
+    /// envelope). Reads are retried on transient failures; writes are sent once.
+    pub(crate) async fn fetch(
+        &self,
+        model: &str,
+        method: &str,
+        ids: &[i64],
+        mut kwargs: Map<String, Value>,
+        context: &Context,
+    ) -> Result<Bytes, Error> {
         let mut ctx = Map::new();
         ctx.insert("lang".into(), json!(self.options.lang));
         ctx.insert("tz".into(), json!(self.options.tz));
@@ -366,28 +379,24 @@ impl Client {
         } else {
             1
         };
-        let what = format!("{model}.{method}");
+        let params = match self.transport {
+            Transport::Json2 => Value::Null,
+            Transport::JsonRpc => {
+                let args = if is_record_method(method) {
+                    json!([ids])
+                } else {
+                    json!([])
+                };
+                json!({"service": "object", "method": "execute_kw",
+                    "args": [self.database, self.uid, self.secret.expose(), model, method, args, kwargs]})
+            }
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = match self.transport {
-                Transport::Json2 => match self.json2(model, method, ids, &kwargs).await {
-                    Ok(bytes) => decode::<T>(&bytes, &what),
-                    Err(e) => Err(e),
-                },
-                Transport::JsonRpc => {
-                    let args = if is_record_method(method) {
-                        json!([ids])
-                    } else {
-                        json!([])
-                    };
-                    let params = json!({"service": "object", "method": "execute_kw",
-                        "args": [self.database, self.uid, self.secret.expose(), model, method, args, kwargs]});
-                    match self.jsonrpc_bytes("/jsonrpc", &params).await {
-                        Ok(bytes) => decode_envelope::<T>(&bytes, &what),
-                        Err(e) => Err(e),
-                    }
-                }
+                Transport::Json2 => self.json2(model, method, ids, &kwargs).await,
+                Transport::JsonRpc => self.jsonrpc_bytes("/jsonrpc", &params).await,
             };
             match result {
                 Err(e) if e.is_transient() && attempt < attempts => {
@@ -398,6 +407,15 @@ impl Client {
                 other => return other,
             }
         }
+    }
+
+    /// Decodes an answer from [`Client::fetch`] for this client's transport.
+    pub(crate) fn decode_answer<T: DeserializeOwned>(
+        &self,
+        bytes: &[u8],
+        what: &str,
+    ) -> Result<T, Error> {
+        decode_for(self.transport, bytes, what)
     }
 
     /// One JSON-2 round trip: the body of a successful answer, or the classified error.
@@ -633,6 +651,18 @@ impl Client {
                 snippet(&other.to_string())
             ))),
         }
+    }
+}
+
+/// Decodes an answer of `transport` (a JSON-2 body or a JSON-RPC envelope).
+pub(crate) fn decode_for<T: DeserializeOwned>(
+    transport: Transport,
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, Error> {
+    match transport {
+        Transport::Json2 => decode(bytes, what),
+        Transport::JsonRpc => decode_envelope(bytes, what),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The CRM models as CRM Desk reads them: which fields to ask for on each Odoo version, and
 //! the conversion of each row into a domain type (§4).
 
-use super::client::{Client, Context, Page};
+use super::client::{Client, Context, Page, decode_for};
 use super::domain::Domain;
 use super::error::Error;
 use super::record::Record;
@@ -150,6 +150,36 @@ pub struct StageTotal {
     pub expected_revenue: f64,
 }
 
+/// The id of the last row in a raw page (`..., {"id": 42, ...}]`): rows start with their
+/// id, so it is the last `"id"` key in the body. A guess, verified by the caller.
+fn last_id_in(bytes: &[u8]) -> Option<i64> {
+    let mut end = bytes.len();
+    while let Some(pos) = bytes[..end].windows(4).rposition(|w| w == b"\"id\"") {
+        let before = pos.checked_sub(1).map(|p| bytes[p]);
+        let after = &bytes[pos + 4..];
+        let after = after
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| &after[i..]);
+        if matches!(before, Some(b'{' | b',' | b' ' | b'\n'))
+            && let Some([b':', rest @ ..]) = after
+        {
+            let rest = &rest[rest
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0)..];
+            let digits: Vec<u8> = rest
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .copied()
+                .collect();
+            return std::str::from_utf8(&digits).ok()?.parse().ok();
+        }
+        end = pos;
+    }
+    None
+}
+
 fn values(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs
         .iter()
@@ -179,6 +209,70 @@ impl Client {
             .call_as("crm.lead", "search_read", &[], kwargs, ctx)
             .await?;
         Ok(rows.into_iter().map(lead_from_row).collect())
+    }
+
+    /// Reads every lead matching `window`, in id order, `page_size` at a time, handing each
+    /// page to `on_page`; returns how many were read. The request for the next page leaves
+    /// while the current one is decoded (on a blocking thread, so this task keeps driving
+    /// the I/O): its lower id bound is read from the tail of the raw page and checked
+    /// against the decoded page (a wrong guess is refetched), so decoding overlaps the
+    /// server's work instead of adding to it.
+    pub async fn lead_pages(
+        &self,
+        window: &Domain,
+        page_size: usize,
+        ctx: &Context,
+        mut on_page: impl FnMut(Vec<Lead>),
+    ) -> Result<usize, Error> {
+        let fields = json!(lead_fields(self.version()));
+        let request = |after: i64| {
+            let kwargs = values(&[
+                (
+                    "domain",
+                    window.clone().and(Domain::field("id").gt(after)).to_json(),
+                ),
+                ("fields", fields.clone()),
+                ("offset", json!(0)),
+                ("limit", json!(page_size)),
+                ("order", json!("id asc")),
+            ]);
+            self.fetch("crm.lead", "search_read", &[], kwargs, ctx)
+        };
+        let transport = self.transport();
+        let mut total = 0;
+        let mut current = request(0).await?;
+        loop {
+            let guess = last_id_in(&current);
+            let next = async {
+                match guess {
+                    Some(after) => Some(request(after).await),
+                    None => None,
+                }
+            };
+            let raw = current.clone();
+            let decode = tokio::task::spawn_blocking(move || {
+                let rows: Vec<LeadRow> = decode_for(transport, &raw, "crm.lead.search_read")?;
+                let last = rows.last().map(|r| r.id);
+                Ok::<_, Error>((
+                    rows.into_iter().map(lead_from_row).collect::<Vec<Lead>>(),
+                    last,
+                ))
+            });
+            let (next, decoded) = tokio::join!(next, decode);
+            let (leads, last) =
+                decoded.map_err(|e| Error::Protocol(format!("decoding a page failed: {e}")))??;
+            let count = leads.len();
+            total += count;
+            on_page(leads);
+            let Some(last) = last.filter(|_| count == page_size) else {
+                return Ok(total);
+            };
+            current = match next {
+                Some(next) if guess == Some(last) => next?,
+                // The guess was wrong (or impossible): fetch the right page.
+                _ => request(last).await?,
+            };
+        }
     }
 
     /// Leads by id; ids that no longer exist (or are no longer visible) are absent.
@@ -431,5 +525,28 @@ impl Client {
                 expected_revenue: row.get(revenue_key).and_then(Value::as_f64).unwrap_or(0.0),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_id_in;
+
+    #[test]
+    fn last_row_id_from_raw_pages() {
+        assert_eq!(
+            last_id_in(br#"[{"id":1,"name":"a"},{"id":42,"stage_id":[3,"x"]}]"#),
+            Some(42)
+        );
+        assert_eq!(
+            last_id_in(br#"[{"id": 7, "name": "say \"id\": 9"}]"#),
+            Some(7),
+            "Odoo's spacing; quoted text is not a key"
+        );
+        assert_eq!(
+            last_id_in(br#"{"jsonrpc":"2.0","id":3,"result":[{"id":11}]}"#),
+            Some(11)
+        );
+        assert_eq!(last_id_in(b"[]"), None);
     }
 }

@@ -252,3 +252,52 @@ async fn reads_retry_transient_failures_and_writes_do_not() {
         "a failed write is reported, not silently repeated"
     );
 }
+
+#[tokio::test]
+async fn lead_pages_visits_every_lead_once_in_order() {
+    for version in ["18.0", "19.0"] {
+        let sim = sim(version).await;
+        let odoo = admin(&sim).await;
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            ids.push(
+                odoo.create(
+                    "crm.lead",
+                    vals(json!({"name": format!("p{i}")})),
+                    &Context::default(),
+                )
+                .await
+                .expect("create"),
+            );
+        }
+        odoo.set_lost(&[ids[3]], None).await.expect("lost");
+        let mut pages = Vec::new();
+        let total = odoo
+            .lead_pages(&Domain::All, 3, &Context::sync(), |page| {
+                pages.push(page.iter().map(|l| l.id).collect::<Vec<_>>())
+            })
+            .await
+            .expect("pages");
+        assert_eq!(total, 7, "{version}");
+        assert_eq!(
+            pages.concat(),
+            ids,
+            "{version}: each lead once, in id order, lost ones included"
+        );
+        assert_eq!(
+            pages.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![3, 3, 1]
+        );
+        let mut none = 0;
+        let n = odoo
+            .lead_pages(
+                &Domain::field("name").eq("nothing"),
+                3,
+                &Context::sync(),
+                |_| none += 1,
+            )
+            .await
+            .expect("empty");
+        assert_eq!((n, none), (0, 1), "an empty window is one empty page");
+    }
+}
