@@ -178,7 +178,29 @@ fn map_transport_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Erro
         source = s.source();
     }
     let lower = chain.to_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    // rustls' errors are not exported through reqwest; recognise them by what they say, and
+    // treat any other connect-stage failure of an https URL that is not a refusal or a name
+    // lookup as TLS too (a plain-HTTP port answering a handshake, a proxy in the way).
+    let tls_words = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "alert",
+        "unknownissuer",
+    ];
+    let network_words = [
+        "refused",
+        "dns",
+        "resolve",
+        "unreachable",
+        "reset",
+        "no route",
+    ];
+    let https_connect = url.starts_with("https://")
+        && e.is_connect()
+        && !network_words.iter().any(|w| lower.contains(w));
+    if tls_words.iter().any(|w| lower.contains(w)) || https_connect {
         return Error::Tls(chain.trim_end_matches(": ").to_owned());
     }
     Error::Offline {

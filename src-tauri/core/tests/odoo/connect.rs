@@ -113,3 +113,42 @@ async fn a_slow_server_times_out() {
         "a timeout counts as offline for the rep: {err}"
     );
 }
+
+#[tokio::test]
+async fn tls_to_a_plain_http_server_is_a_tls_error() {
+    let sim = sim("19.0").await;
+    let url = sim.url().replace("http://", "https://");
+    let err = Client::connect(&credentials(&url, "admin", ADMIN_KEY), fast())
+        .await
+        .expect_err("no TLS there");
+    assert!(
+        matches!(err, crm_core::odoo::Error::Tls(_)),
+        "a failed handshake is reported as TLS: {err:?}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Offline);
+}
+
+#[tokio::test]
+async fn a_server_that_is_not_odoo_is_a_protocol_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let body = "<html>hello, I am a router</html>";
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    let err = Client::connect(&credentials(&url, "admin", ADMIN_KEY), fast())
+        .await
+        .expect_err("not Odoo");
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+}

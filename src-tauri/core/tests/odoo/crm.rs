@@ -132,6 +132,27 @@ async fn version_gated_fields_are_handled_not_errors() {
 }
 
 #[tokio::test]
+async fn comments_notify_and_fields_describe() {
+    let sim = sim("19.0").await;
+    let odoo = admin(&sim).await;
+    let id = odoo
+        .create("crm.lead", vals(json!({"name": "c"})), &Context::default())
+        .await
+        .expect("create");
+    odoo.post(id, "Hello customer", Post::Comment)
+        .await
+        .expect("comment");
+    let message = odoo.lead_messages(id, 1).await.expect("messages").remove(0);
+    assert!(!message.internal, "a comment is not an internal note");
+    let fields = odoo
+        .fields_get("crm.lead", &["type", "relation"])
+        .await
+        .expect("fields_get");
+    assert_eq!(fields["stage_id"]["relation"], "crm.stage");
+    assert_eq!(fields["won_status"]["type"], "selection");
+}
+
+#[tokio::test]
 async fn partners_and_users() {
     let sim = sim("19.0").await;
     let odoo = admin(&sim).await;
