@@ -284,6 +284,10 @@ fn leaf(
         }
         return Ok(false);
     }
+    if field_name == "id" && matches!(op, Op::ChildOf | Op::ParentOf) {
+        // `child_of` on the record itself follows the model's own parent field.
+        return relational(model.name, &stored, op, value, db);
+    }
     match (&field.kind, op) {
         (Kind::Many2one(_) | Kind::One2many(..) | Kind::Many2many(_), Op::Any | Op::NotAny) => {
             let comodel = db

@@ -219,3 +219,45 @@ fn min_id_lets_id_paged_scans_skip_ahead() {
     .expect("parse");
     assert_eq!(d.min_id(), None, "an OR cannot bound the scan");
 }
+
+#[test]
+fn child_of_follows_the_partner_hierarchy() {
+    let (mut db, _) = db();
+    let admin = Env::new(2, Map::new());
+    let company = db
+        .create(
+            &admin,
+            "res.partner",
+            &[json!({"name": "Desert Rose Trading", "is_company": true})
+                .as_object()
+                .cloned()
+                .expect("o")],
+        )
+        .expect("company")[0];
+    let person = db
+        .create(
+            &admin,
+            "res.partner",
+            &[json!({"name": "Buyer", "parent_id": company})
+                .as_object()
+                .cloned()
+                .expect("o")],
+        )
+        .expect("person")[0];
+    let model = db.model("res.partner").expect("model");
+    let find = |d: serde_json::Value| {
+        let parsed = Domain::parse(&d, model, &db.schema).expect("parse");
+        db.search(&admin, model, &parsed, 0, None, Some("id"))
+            .expect("search")
+    };
+    assert_eq!(
+        find(json!([["id", "child_of", company]])),
+        vec![company, person],
+        "a company and its contacts"
+    );
+    assert_eq!(
+        find(json!([["id", "parent_of", person]])),
+        vec![company, person],
+        "a contact and its company"
+    );
+}
