@@ -669,6 +669,27 @@ impl Db {
         })
     }
 
+    /// Coerces and stores incoming values; unknown fields are Odoo's ValueError, computed
+    /// and `id` values are ignored (as Odoo ignores writes to non-stored fields).
+    fn apply_values(
+        &self,
+        model: &Model,
+        row: &mut [Value],
+        vals: &Map<String, Value>,
+    ) -> OdooResult<()> {
+        for (key, value) in vals {
+            let field = model.field(key).ok_or_else(|| {
+                OdooError::Value(format!("Invalid field {key:?} on model {:?}", model.name))
+            })?;
+            if field.name == "id" || !field.store {
+                continue;
+            }
+            let pos = model.position(key).unwrap_or_default();
+            row[pos] = self.coerce(model, field, value, &row[pos])?;
+        }
+        Ok(())
+    }
+
     fn missing_required(model: &Model, field: &Field) -> OdooError {
         OdooError::Validation(format!(
             "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: {} ({})\nField: {} ({})",
@@ -697,16 +718,7 @@ impl Db {
                 })
                 .collect();
             self.apply_defaults(env, &model, &mut row, vals);
-            for (key, value) in vals {
-                let field = model.field(key).ok_or_else(|| {
-                    OdooError::Value(format!("Invalid field {key:?} on model {:?}", model.name))
-                })?;
-                if field.name == "id" || !field.store {
-                    continue;
-                }
-                let pos = model.position(key).unwrap_or_default();
-                row[pos] = self.coerce(&model, field, value, &row[pos])?;
-            }
+            self.apply_values(&model, &mut row, vals)?;
             for field in model.fields.iter().filter(|f| f.required) {
                 let pos = model.position(field.name).unwrap_or_default();
                 if matches!(row[pos], Value::Bool(false) | Value::Null) || row[pos] == "" {
@@ -974,16 +986,12 @@ impl Db {
         for id in ids {
             let before = self.tables[model.name].rows[id].clone();
             let mut row = before.clone();
-            for (key, value) in vals {
-                let field = model.field(key).ok_or_else(|| {
-                    OdooError::Value(format!("Invalid field {key:?} on model {:?}", model.name))
-                })?;
-                if field.name == "id" || !field.store {
-                    continue;
-                }
-                let pos = model.position(key).unwrap_or_default();
-                row[pos] = self.coerce(&model, field, value, &row[pos])?;
-                if field.required && matches!(row[pos], Value::Bool(false)) {
+            self.apply_values(&model, &mut row, vals)?;
+            for key in vals.keys() {
+                if let (Some(field), Some(pos)) = (model.field(key), model.position(key))
+                    && field.required
+                    && matches!(row[pos], Value::Bool(false))
+                {
                     return Err(Self::missing_required(&model, field));
                 }
             }
