@@ -115,5 +115,12 @@ async fn settings_saved_in_the_window_reach_the_file() {
         .js("return document.documentElement.dataset.theme")
         .await;
     assert_eq!(theme, "dark", "the window applies the theme at once");
+    let background = app
+        .js("return getComputedStyle(document.body).backgroundColor")
+        .await;
+    assert_eq!(
+        background, "rgb(17, 22, 28)",
+        "and the page is actually dark"
+    );
     app.close().await;
 }
