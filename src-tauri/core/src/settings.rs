@@ -35,6 +35,41 @@ pub struct Settings {
     pub sync: SyncSettings,
     /// Log files.
     pub log: LogSettings,
+    /// How to talk to Odoo.
+    pub odoo: OdooSettings,
+}
+
+/// Connection settings for Odoo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OdooSettings {
+    /// Which API to use.
+    pub transport: OdooTransport,
+}
+
+/// Which Odoo API to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum OdooTransport {
+    /// JSON-2 on Odoo 19 and later, JSON-RPC before (asked from the server).
+    #[default]
+    Auto,
+    /// Always JSON-2 (`/json/2`, Odoo 19+).
+    Json2,
+    /// Always JSON-RPC (`/jsonrpc`; Odoo 16–21).
+    Jsonrpc,
+}
+
+impl From<OdooTransport> for crate::odoo::TransportChoice {
+    fn from(t: OdooTransport) -> Self {
+        use crate::odoo::{Transport, TransportChoice};
+        match t {
+            OdooTransport::Auto => TransportChoice::Auto,
+            OdooTransport::Json2 => TransportChoice::Force(Transport::Json2),
+            OdooTransport::Jsonrpc => TransportChoice::Force(Transport::JsonRpc),
+        }
+    }
 }
 
 /// Appearance settings.
@@ -409,6 +444,29 @@ mod tests {
             "file values not overridden stay"
         );
         assert_eq!(loaded.settings.sync.interval_secs, 120);
+    }
+
+    #[test]
+    fn the_odoo_transport_can_be_forced() {
+        use crate::odoo::{Transport, TransportChoice};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.toml");
+        let env = vec![("CRM_DESK_ODOO__TRANSPORT".to_owned(), "jsonrpc".to_owned())];
+        let loaded = load(&path, env);
+        assert_eq!(loaded.problem, None);
+        assert_eq!(
+            TransportChoice::from(loaded.settings.odoo.transport),
+            TransportChoice::Force(Transport::JsonRpc),
+            "a server where detection guesses wrong can be pinned to JSON-RPC"
+        );
+        let bad = load(
+            &path,
+            vec![("CRM_DESK_ODOO__TRANSPORT".to_owned(), "soap".to_owned())],
+        );
+        assert!(
+            bad.problem
+                .is_some_and(|p| p.contains("CRM_DESK_ODOO__TRANSPORT"))
+        );
     }
 
     #[test]

@@ -98,6 +98,21 @@ export type LogSettings = {
 	keep_files: number,
 };
 
+/**  Connection settings for Odoo. */
+export type OdooSettings = {
+	/**  Which API to use. */
+	transport: OdooTransport,
+};
+
+/**  Which Odoo API to use. */
+export type OdooTransport = 
+/**  JSON-2 on Odoo 19 and later, JSON-RPC before (asked from the server). */
+"auto" | 
+/**  Always JSON-2 (`/json/2`, Odoo 19+). */
+"json2" | 
+/**  Always JSON-RPC (`/jsonrpc`; Odoo 16–21). */
+"jsonrpc";
+
 /**
  *  All settings of the desktop app. Missing keys in the file take their defaults (the
  *  defaults are the bottom layer of [`load`]), so the types need no `serde(default)`.
@@ -109,6 +124,8 @@ export type Settings = {
 	sync: SyncSettings,
 	/**  Log files. */
 	log: LogSettings,
+	/**  How to talk to Odoo. */
+	odoo: OdooSettings,
 };
 
 /**

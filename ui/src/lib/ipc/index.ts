@@ -11,6 +11,8 @@ export type {
   ErrorKind,
   Language,
   LogSettings,
+  OdooSettings,
+  OdooTransport,
   Settings,
   SyncSettings,
   Theme,

@@ -7,6 +7,7 @@ const settings: Settings = {
   ui: { language: 'ar', theme: 'dark' },
   sync: { interval_secs: 300 },
   log: { keep_files: 14 },
+  odoo: { transport: 'auto' },
 };
 
 afterEach(() => clearMocks());
