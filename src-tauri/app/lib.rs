@@ -11,6 +11,7 @@
 mod cli;
 mod ipc;
 mod logging;
+pub mod os_keyring;
 mod state;
 
 use clap::Parser;

@@ -6,10 +6,12 @@
 //! - `window`: the real app window, driven through WebDriver (tauri-driver + WebKitWebDriver)
 //!   under Xvfb. These need a display and the drivers; `make test` provides both and sets
 //!   `CRM_DESK_E2E=required` so that a missing piece fails instead of skipping.
+//! - `keyring`: API keys through the OS keyring (the private gnome-keyring of the session).
 //! - `support`: temp data folders, the binary, and the WebDriver harness.
 //!
 //! Every test gets its own data folder and XDG folders: nothing touches the user's own data.
 
 mod cli;
+mod keyring;
 mod support;
 mod window;

@@ -17,5 +17,6 @@ pub mod odoo;
 pub mod paths;
 pub mod phone;
 pub mod secret;
+pub mod secrets;
 pub mod settings;
 pub mod store;

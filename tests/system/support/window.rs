@@ -95,19 +95,29 @@ impl<'a> DesktopApp<'a> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert("tauri:options".into(), json!({ "application": super::BIN }));
-        let client = ClientBuilder::rustls()
-            .expect("rustls client")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        let client = match client {
-            Ok(client) => client,
-            Err(e) => {
-                terminate(&mut driver);
-                panic!(
-                    "could not open a WebDriver session with the app: {e}\napp log:\n{}",
-                    data.logs()
-                );
+        // tauri-driver listens before its WebKitWebDriver does; a session request in that
+        // window fails with "did not respond", so retry it for a few seconds.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            let result = ClientBuilder::rustls()
+                .expect("rustls client")
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match result {
+                Ok(client) => break client,
+                Err(e) if attempt < 5 => {
+                    eprintln!("WebDriver session attempt {attempt} failed, retrying: {e}");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                Err(e) => {
+                    terminate(&mut driver);
+                    panic!(
+                        "could not open a WebDriver session with the app: {e}\napp log:\n{}",
+                        data.logs()
+                    );
+                }
             }
         };
         Some(DesktopApp {
