@@ -76,3 +76,54 @@ fn api_keys_round_trip_through_the_os_keyring() {
         "removed from the keyring"
     );
 }
+
+/// With no Secret Service on the bus, saving a key is a clear "no usable keyring" error, never
+/// a silent fallback. Runs the probe below in a child process whose session bus points
+/// nowhere (the bus address is read at connect time, so it needs its own process).
+#[test]
+fn no_secret_service_is_a_clear_error() {
+    let exe = std::env::current_exe().expect("test binary");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "keyring::probe_without_secret_service",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("CRM_DESK_KEYRING_PROBE", "1")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/crm-desk-no-bus",
+        )
+        .output()
+        .expect("the test binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.contains("PROBE-OK"),
+        "probe failed:\n{text}"
+    );
+}
+
+#[test]
+#[ignore = "run by no_secret_service_is_a_clear_error in a child process"]
+fn probe_without_secret_service() {
+    if std::env::var_os("CRM_DESK_KEYRING_PROBE").is_none() {
+        return;
+    }
+    let err = OsKeyring::new(unique_service())
+        .set("account-1", &Secret::new("never-stored"))
+        .expect_err("there is no keyring to store into");
+    assert!(
+        matches!(err, crm_core::secrets::SecretError::Unavailable(_)),
+        "a missing Secret Service is 'unavailable', with advice: {err:?}"
+    );
+    assert!(
+        err.to_string().contains("unlock your desktop's keyring"),
+        "{err}"
+    );
+    println!("{err}\nPROBE-OK");
+}
