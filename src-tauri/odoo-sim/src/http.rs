@@ -216,6 +216,20 @@ impl IntoResponse for BadRpc {
     }
 }
 
+/// A string member of JSON-RPC `params` ("" when absent: Odoo then fails on the empty name).
+fn text_param<'a>(params: &'a Map<String, Value>, key: &str) -> &'a str {
+    params.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// A list member of JSON-RPC `params` (empty when absent).
+fn list_param(params: &Map<String, Value>, key: &str) -> Vec<Value> {
+    params
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn rpc_request(body: &Bytes) -> Result<(Value, Map<String, Value>), BadRpc> {
     let value: Value = serde_json::from_slice(body).map_err(|_| BadRpc("Invalid JSON data"))?;
     let Value::Object(request) = value else {
@@ -340,19 +354,11 @@ async fn jsonrpc(State(sim): State<Sim>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(bad) => return bad.into_response(),
     };
-    let service = params
-        .get("service")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let method = params
-        .get("method")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let args = params
-        .get("args")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let (service, method) = (
+        text_param(&params, "service"),
+        text_param(&params, "method"),
+    );
+    let args = list_param(&params, "args");
     let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
     let result = match (service, method) {
         ("common", "version") => Ok(common_version(&sim.read())),
@@ -545,19 +551,8 @@ async fn call_kw(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Res
     let Some(uid) = session_uid(&sim, &headers) else {
         return session_expired_response(&sim, &id);
     };
-    let model = params
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let method = params
-        .get("method")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let args = params
-        .get("args")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let (model, method) = (text_param(&params, "model"), text_param(&params, "method"));
+    let args = list_param(&params, "args");
     let kwargs = params
         .get("kwargs")
         .and_then(Value::as_object)
