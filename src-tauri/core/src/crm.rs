@@ -1,10 +1,11 @@
 //! CRM domain types: what CRM Desk knows about leads, stages and the people around them,
 //! independent of how Odoo encodes them (the `odoo` module converts at its edge).
 
+use serde::{Deserialize, Serialize};
 use time::{Date, PrimitiveDateTime};
 
 /// A reference to another record: its id and display name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ref {
     /// Odoo id.
     pub id: i64,
@@ -13,7 +14,8 @@ pub struct Ref {
 }
 
 /// Lead or opportunity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeadType {
     /// Not yet qualified.
     Lead,
@@ -22,7 +24,8 @@ pub enum LeadType {
 }
 
 /// Where a lead stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
     /// Still being worked.
     Open,
@@ -421,4 +424,238 @@ mod tests {
         );
         assert_eq!(report.by_stage, vec![line("Won", 4, 4700.0)]);
     }
+}
+
+/// A field of a lead the rep can edit (offline too). The names are CRM Desk's; only
+/// `core::odoo` knows the Odoo field each maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadField {
+    /// Title.
+    Name,
+    /// Pipeline stage.
+    Stage,
+    /// 0–3 stars.
+    Priority,
+    /// Tags.
+    Tags,
+    /// Salesperson.
+    Salesperson,
+    /// Expected revenue.
+    ExpectedRevenue,
+    /// Probability, 0–100.
+    Probability,
+    /// Contact person's name.
+    ContactName,
+    /// Email.
+    Email,
+    /// Phone.
+    Phone,
+    /// Notes (HTML).
+    Description,
+}
+
+impl LeadField {
+    /// Every editable field.
+    pub const ALL: [LeadField; 11] = [
+        LeadField::Name,
+        LeadField::Stage,
+        LeadField::Priority,
+        LeadField::Tags,
+        LeadField::Salesperson,
+        LeadField::ExpectedRevenue,
+        LeadField::Probability,
+        LeadField::ContactName,
+        LeadField::Email,
+        LeadField::Phone,
+        LeadField::Description,
+    ];
+
+    /// The name scripts and the UI use (`expected_revenue`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadField::Name => "name",
+            LeadField::Stage => "stage",
+            LeadField::Priority => "priority",
+            LeadField::Tags => "tags",
+            LeadField::Salesperson => "salesperson",
+            LeadField::ExpectedRevenue => "expected_revenue",
+            LeadField::Probability => "probability",
+            LeadField::ContactName => "contact_name",
+            LeadField::Email => "email",
+            LeadField::Phone => "phone",
+            LeadField::Description => "description",
+        }
+    }
+}
+
+/// The value of one [`LeadField`], in a form that can be stored, compared and shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum FieldValue {
+    /// No value (Odoo's `false`).
+    Empty,
+    /// Text.
+    Text(String),
+    /// A many2one: compared by id, the name is for display.
+    Ref(Ref),
+    /// A number (revenue, probability).
+    Number(f64),
+    /// Priority stars.
+    Stars(u8),
+    /// A set of ids (tags), kept sorted.
+    Ids(Vec<i64>),
+}
+
+impl FieldValue {
+    /// Text, with blank text meaning empty (Odoo stores "" and `false` alike).
+    pub fn text(value: Option<&str>) -> Self {
+        match value {
+            Some(t) if !t.trim().is_empty() => FieldValue::Text(t.to_owned()),
+            _ => FieldValue::Empty,
+        }
+    }
+
+    /// Whether two values mean the same to the rep: refs by id, numbers to the cent, id
+    /// sets regardless of order, text regardless of surrounding blanks.
+    pub fn same(&self, other: &FieldValue) -> bool {
+        match (self, other) {
+            (FieldValue::Ref(a), FieldValue::Ref(b)) => a.id == b.id,
+            (FieldValue::Number(a), FieldValue::Number(b)) => (a - b).abs() < 0.005,
+            (FieldValue::Ids(a), FieldValue::Ids(b)) => {
+                let (mut a, mut b) = (a.clone(), b.clone());
+                a.sort_unstable();
+                b.sort_unstable();
+                a.dedup();
+                b.dedup();
+                a == b
+            }
+            (FieldValue::Text(a), FieldValue::Text(b)) => a.trim() == b.trim(),
+            (a, b) => a == b,
+        }
+    }
+
+    /// A short human-readable form (CLI, conflict lists).
+    pub fn display(&self) -> String {
+        match self {
+            FieldValue::Empty => "—".into(),
+            FieldValue::Text(t) => t.clone(),
+            FieldValue::Ref(r) => r.name.clone(),
+            FieldValue::Number(n) => format!("{n}"),
+            FieldValue::Stars(s) => format!("{s}★"),
+            FieldValue::Ids(ids) => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        }
+    }
+}
+
+impl Lead {
+    /// The current value of an editable field.
+    pub fn get(&self, field: LeadField) -> FieldValue {
+        let reference = |r: &Option<Ref>| r.clone().map_or(FieldValue::Empty, FieldValue::Ref);
+        match field {
+            LeadField::Name => FieldValue::text(Some(&self.name)),
+            LeadField::Stage => reference(&self.stage),
+            LeadField::Priority => FieldValue::Stars(self.priority),
+            LeadField::Tags => {
+                let mut ids = self.tag_ids.clone();
+                ids.sort_unstable();
+                FieldValue::Ids(ids)
+            }
+            LeadField::Salesperson => reference(&self.user),
+            LeadField::ExpectedRevenue => FieldValue::Number(self.expected_revenue),
+            LeadField::Probability => FieldValue::Number(self.probability),
+            LeadField::ContactName => FieldValue::text(self.contact_name.as_deref()),
+            LeadField::Email => FieldValue::text(self.email.as_deref()),
+            LeadField::Phone => FieldValue::text(self.phone.as_deref()),
+            LeadField::Description => FieldValue::text(self.description.as_deref()),
+        }
+    }
+
+    /// Sets an editable field; a value of the wrong shape is a programming error reported
+    /// as `Err` with the field's name.
+    pub fn set(&mut self, field: LeadField, value: &FieldValue) -> Result<(), String> {
+        let text = |v: &FieldValue| match v {
+            FieldValue::Empty => Ok(None),
+            FieldValue::Text(t) => Ok(Some(t.clone())),
+            _ => Err(format!("{} takes text", field.as_str())),
+        };
+        let reference = |v: &FieldValue| match v {
+            FieldValue::Empty => Ok(None),
+            FieldValue::Ref(r) => Ok(Some(r.clone())),
+            _ => Err(format!("{} takes a record", field.as_str())),
+        };
+        let number = |v: &FieldValue| match v {
+            FieldValue::Number(n) if n.is_finite() => Ok(*n),
+            FieldValue::Empty => Ok(0.0),
+            _ => Err(format!("{} takes a number", field.as_str())),
+        };
+        match field {
+            LeadField::Name => {
+                self.name = text(value)?.ok_or("a lead needs a name")?;
+            }
+            LeadField::Stage => self.stage = reference(value)?,
+            LeadField::Priority => match value {
+                FieldValue::Stars(s) if *s <= 3 => self.priority = *s,
+                _ => return Err("priority takes 0 to 3 stars".into()),
+            },
+            LeadField::Tags => match value {
+                FieldValue::Ids(ids) => self.tag_ids = ids.clone(),
+                FieldValue::Empty => self.tag_ids.clear(),
+                _ => return Err("tags take a list of tags".into()),
+            },
+            LeadField::Salesperson => self.user = reference(value)?,
+            LeadField::ExpectedRevenue => self.expected_revenue = number(value)?,
+            LeadField::Probability => {
+                let p = number(value)?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err("probability is between 0 and 100".into());
+                }
+                self.probability = p;
+            }
+            LeadField::ContactName => self.contact_name = text(value)?,
+            LeadField::Email => self.email = text(value)?,
+            LeadField::Phone => self.phone = text(value)?,
+            LeadField::Description => self.description = text(value)?,
+        }
+        Ok(())
+    }
+}
+
+/// Plain text as the HTML Odoo stores in notes: escaped, one paragraph, line breaks kept.
+pub fn text_to_html(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>");
+    format!("<p>{escaped}</p>")
+}
+
+/// The text of Odoo HTML (notes, chatter), for places that show plain text (CLI, previews):
+/// tags dropped, paragraphs and line breaks as newlines, common entities decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            rest = &rest[start..];
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+        if tag.starts_with("br") || tag == "/p" || tag == "/div" || tag == "/li" {
+            out.push('\n');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.trim().to_owned()
 }

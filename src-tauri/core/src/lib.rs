@@ -20,3 +20,4 @@ pub mod secret;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod sync;

@@ -96,6 +96,10 @@ pub fn router(sim: Sim) -> Router {
             .route("/doc-bearer/{file}", get(doc_bearer));
     }
     if sim.faults.is_some() {
+        router = router.layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            lose_answers,
+        ));
         router = router.route(
             "/__sim/faults",
             get(get_faults).post(set_faults).delete(clear_faults),
@@ -105,6 +109,51 @@ pub fn router(sim: Sim) -> Router {
         .fallback(not_found_page)
         .layer(axum::middleware::map_response(odoo_content_type))
         .with_state(sim)
+}
+
+/// Injected lost answers: the request is carried out in full, then the connection closes
+/// without a response (as when a proxy times out after Odoo committed).
+async fn lose_answers(
+    State(sim): State<Sim>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(faults) = sim.faults.clone() else {
+        return next.run(request).await;
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let call = called_method(parts.uri.path(), &bytes);
+    let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    let response = next.run(request).await;
+    if faults.loses_answer(call.as_ref().map(|(m, f)| (m.as_str(), f.as_str()))) {
+        std::panic::panic_any(DroppedConnection);
+    }
+    response
+}
+
+/// The model and method a request calls: from the path (JSON-2) or the `execute_kw` /
+/// `call_kw` parameters (JSON-RPC).
+fn called_method(path: &str, body: &[u8]) -> Option<(String, String)> {
+    if let Some(rest) = path.strip_prefix("/json/2/") {
+        let (model, method) = rest.split_once('/')?;
+        return Some((model.to_owned(), method.to_owned()));
+    }
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let params = value.get("params")?;
+    if let (Some(model), Some(method)) = (
+        params.get("model").and_then(Value::as_str),
+        params.get("method").and_then(Value::as_str),
+    ) {
+        return Some((model.to_owned(), method.to_owned()));
+    }
+    let args = params.get("args")?.as_array()?;
+    Some((
+        args.get(3)?.as_str()?.to_owned(),
+        args.get(4)?.as_str()?.to_owned(),
+    ))
 }
 
 /// Odoo answers JSON as `application/json; charset=utf-8`.

@@ -118,6 +118,25 @@ pub fn build(options: &Options) -> anyhow::Result<Sim> {
     Ok(sim)
 }
 
+/// Injected dropped connections are panics by design (they abort the connection task):
+/// keeps them out of the process's panic output, other panics still print. Call once per
+/// process (the binary and fault-injecting tests do).
+pub fn quiet_injected_drops() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info
+                .payload()
+                .downcast_ref::<http::DroppedConnection>()
+                .is_none()
+            {
+                default_hook(info);
+            }
+        }));
+    });
+}
+
 /// A simulator serving on a local port, stopped when dropped.
 pub struct Running {
     pub addr: SocketAddr,

@@ -50,17 +50,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // Injected dropped connections are panics by design; keep them out of the log.
-        if info
-            .payload()
-            .downcast_ref::<odoo_sim::http::DroppedConnection>()
-            .is_none()
-        {
-            default_hook(info);
-        }
-    }));
+    odoo_sim::quiet_injected_drops();
     let args = Args::parse();
     let options = Options {
         database: args.database,

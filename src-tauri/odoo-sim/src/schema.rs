@@ -181,6 +181,7 @@ impl Schema {
             f("priority", "Priority", priority()),
             f("color", "Color Index", Integer),
             f("description", "Notes", Html),
+            f("referred", "Referred By", Char),
             f("stage_id", "Stage", Many2one("crm.stage")),
             f("user_id", "Salesperson", Many2one("res.users")),
             f("team_id", "Sales Team", Many2one("crm.team")),

@@ -600,7 +600,27 @@ pub fn synthetic(db: &mut Db, base: &Base, count: usize) -> OdooResult<()> {
                 ])
             })
             .collect();
-        db.create(&admin, "crm.lead", &list)?;
+        let ids = db.create(&admin, "crm.lead", &list)?;
+        // Dated in the past like a real pipeline (created within a year, last written at
+        // least a day ago), so an incremental sync right after seeding has nothing to re-read.
+        for (i, id) in (start..).zip(ids) {
+            let age = 2 + (i % 365) as i64;
+            let seconds = (i * 7919 % 86_400) as i64;
+            set_raw(
+                db,
+                "crm.lead",
+                id,
+                "create_date",
+                json!(days_ago(age, seconds)),
+            );
+            set_raw(
+                db,
+                "crm.lead",
+                id,
+                "write_date",
+                json!(days_ago(1 + (i % 30) as i64 % (age - 1), seconds)),
+            );
+        }
     }
     Ok(())
 }

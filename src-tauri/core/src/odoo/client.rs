@@ -9,7 +9,7 @@ use crate::secret::Secret;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Which protocol to speak.
@@ -143,6 +143,8 @@ pub struct Client {
     transport: Transport,
     options: Options,
     next_id: AtomicU64,
+    /// Odoo's clock: the `Date` of its last answer (Unix seconds; 0 = none yet).
+    server_clock: AtomicI64,
 }
 
 /// Whether a method is read-only (so it may be retried).
@@ -229,6 +231,7 @@ impl Client {
             transport: Transport::JsonRpc,
             options,
             next_id: AtomicU64::new(1),
+            server_clock: AtomicI64::new(0),
         };
         client.version = client.detect_version().await?;
         client.transport = match client.options.transport {
@@ -259,6 +262,31 @@ impl Client {
     /// The authenticated user's id.
     pub fn uid(&self) -> i64 {
         self.uid
+    }
+
+    /// Odoo's clock as of its last answer (the HTTP `Date` header, whole seconds, UTC):
+    /// sync windows are cut on the server's time, never the desk's, so a wrong clock here
+    /// cannot open a gap.
+    pub fn server_now(&self) -> Option<time::PrimitiveDateTime> {
+        let secs = self.server_clock.load(Ordering::Relaxed);
+        (secs > 0)
+            .then(|| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+            .flatten()
+            .map(|t| time::PrimitiveDateTime::new(t.date(), t.time()))
+    }
+
+    fn note_server_clock(&self, headers: &reqwest::header::HeaderMap) {
+        if let Some(date) = headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        {
+            self.server_clock.store(
+                i64::try_from(date.as_secs()).unwrap_or(0),
+                Ordering::Relaxed,
+            );
+        }
     }
 
     async fn detect_version(&self) -> Result<ServerVersion, Error> {
@@ -462,6 +490,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| map_transport_error(&self.base, &e, self.options.timeout))?;
+        self.note_server_clock(resp.headers());
         let status = resp.status().as_u16();
         let is_json = resp
             .headers()
@@ -526,6 +555,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| map_transport_error(&self.base, &e, self.options.timeout))?;
+        self.note_server_clock(resp.headers());
         let status = resp.status().as_u16();
         let bytes = resp
             .bytes()

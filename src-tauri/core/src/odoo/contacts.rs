@@ -128,7 +128,7 @@ impl Client {
                 draft
                     .description
                     .as_ref()
-                    .map(|d| json!(format!("<p>{}</p>", escape(d)))),
+                    .map(|d| json!(crate::crm::text_to_html(d))),
             ),
             ("source_id", draft.source_id.map(Value::from)),
             ("medium_id", draft.medium_id.map(Value::from)),
@@ -178,11 +178,4 @@ impl Client {
         let leads = self.leads(&domain, &page, &Context::default()).await?;
         Ok(SalesReport::from_won(&leads))
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', "<br>")
 }

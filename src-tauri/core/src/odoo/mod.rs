@@ -11,6 +11,7 @@ mod contacts;
 mod domain;
 mod error;
 mod models;
+mod pipeline;
 mod record;
 mod version;
 mod wire;
@@ -21,5 +22,6 @@ pub use client::{
 pub use domain::{Domain, Field, Op};
 pub use error::{Error, ErrorKind};
 pub use models::{Post, StageTotal, lead_fields};
+pub use pipeline::window_domain;
 pub use record::{Record, Ref, format_datetime};
 pub use version::ServerVersion;

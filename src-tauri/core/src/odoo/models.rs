@@ -47,7 +47,7 @@ pub fn lead_fields(version: ServerVersion) -> Vec<&'static str> {
     fields
 }
 
-fn lead_from_row(r: LeadRow) -> Lead {
+pub(super) fn lead_from_row(r: LeadRow) -> Lead {
     let active = r.active.unwrap_or(false);
     let probability = r.probability.0;
     let status = match r.won_status.0.as_deref() {
@@ -180,7 +180,7 @@ fn last_id_in(bytes: &[u8]) -> Option<i64> {
     None
 }
 
-fn values(pairs: &[(&str, Value)]) -> Map<String, Value> {
+pub(super) fn values(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))

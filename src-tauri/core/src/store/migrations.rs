@@ -12,6 +12,7 @@ use rusqlite_migration::{M, Migrations};
 const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_meta.sql")),
     M::up(include_str!("migrations/0002_account.sql")),
+    M::up(include_str!("migrations/0003_pipeline_cache.sql")),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -9,9 +9,15 @@
 //! - a database written by a newer CRM Desk is never touched; the app runs on a temporary
 //!   database and says so.
 
+mod accounts;
+mod cache;
 mod migrations;
+mod outbox;
 
+pub use accounts::{Account, NewAccount};
+pub use cache::{Cursor, LeadQuery, LookupKind, format_datetime, parse_datetime};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
+pub use outbox::{EntryState, OutboxEntry, Queued};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -51,6 +57,18 @@ pub enum Error {
     /// A migration failed for another reason.
     #[error("could not upgrade the database schema: {0}")]
     Migration(String),
+    /// No cached lead has this id.
+    #[error("there is no lead {0} in this account's cache")]
+    NoSuchLead(i64),
+    /// No account has this id.
+    #[error("there is no account {0}")]
+    NoSuchAccount(i64),
+    /// The account exists already.
+    #[error("the account {0} is already set up")]
+    DuplicateAccount(String),
+    /// A stored value could not be decoded (a bug or a hand-edited file).
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
     /// The data directory could not be created.
     #[error("could not create {path}: {source}")]
     Io {

@@ -1,0 +1,782 @@
+//! The pipeline cache: stages, lookups, users, partners, leads and messages of each account,
+//! and the cursors of the incremental pull.
+
+use super::{Error, Store};
+use crate::crm::{
+    Lead, LeadStatus, LeadType, Message, MessageKind, Named, Partner, Ref, Stage, User,
+};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use time::{Date, PrimitiveDateTime};
+
+/// The small named models mirrored per account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupKind {
+    /// crm.tag
+    Tag,
+    /// crm.lost.reason
+    LostReason,
+    /// crm.team
+    Team,
+    /// utm.source
+    Source,
+    /// utm.medium
+    Medium,
+}
+
+impl LookupKind {
+    /// Every kind.
+    pub const ALL: [LookupKind; 5] = [
+        LookupKind::Tag,
+        LookupKind::LostReason,
+        LookupKind::Team,
+        LookupKind::Source,
+        LookupKind::Medium,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            LookupKind::Tag => "tag",
+            LookupKind::LostReason => "lost_reason",
+            LookupKind::Team => "team",
+            LookupKind::Source => "source",
+            LookupKind::Medium => "medium",
+        }
+    }
+}
+
+/// Where a model's incremental pull stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    /// Everything written before this (Odoo time) has been pulled.
+    pub cursor: Option<PrimitiveDateTime>,
+    /// A window being paged: `(since, until, after_id)`; a crash resumes it.
+    pub window: Option<(Option<PrimitiveDateTime>, PrimitiveDateTime, i64)>,
+    /// When ids were last re-listed (local time).
+    pub reconciled_at: Option<PrimitiveDateTime>,
+}
+
+/// Which leads to list.
+#[derive(Debug, Clone, Default)]
+pub struct LeadQuery {
+    /// Words that must all appear in the name, contact, company, email, phone (digits
+    /// compared without formatting) or description.
+    pub search: Option<String>,
+    /// Stage id.
+    pub stage_id: Option<i64>,
+    /// At most this many, most recently updated first.
+    pub limit: Option<usize>,
+}
+
+const DATETIME: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// A datetime as stored (`YYYY-MM-DD HH:MM:SS`, UTC, as Odoo writes it).
+pub fn format_datetime(dt: PrimitiveDateTime) -> String {
+    dt.format(DATETIME).unwrap_or_default()
+}
+
+/// Parses [`format_datetime`]'s output.
+pub fn parse_datetime(text: &str) -> Option<PrimitiveDateTime> {
+    PrimitiveDateTime::parse(text, DATETIME).ok()
+}
+
+fn format_date(d: Date) -> String {
+    d.format(DATE).unwrap_or_default()
+}
+
+fn reference(id: Option<i64>, name: Option<String>) -> Option<Ref> {
+    id.map(|id| Ref {
+        id,
+        name: name.unwrap_or_default(),
+    })
+}
+
+const LEAD_COLUMNS: &str = "id, name, kind, active, status, stage_id, stage_name, user_id, \
+    user_name, team_id, team_name, partner_id, partner_name, tag_ids, contact_name, \
+    company_name, email, phone, mobile, description, expected_revenue, probability, priority, \
+    lost_reason_id, lost_reason_name, source_id, source_name, medium_id, medium_name, \
+    campaign_id, campaign_name, deadline, closed_at, created_at, updated_at";
+
+fn lead_from_row(row: &Row<'_>) -> rusqlite::Result<Lead> {
+    let tags: String = row.get(13)?;
+    let kind: String = row.get(2)?;
+    let status: String = row.get(4)?;
+    let dt = |i: usize| -> rusqlite::Result<Option<PrimitiveDateTime>> {
+        Ok(row
+            .get::<_, Option<String>>(i)?
+            .as_deref()
+            .and_then(parse_datetime))
+    };
+    Ok(Lead {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: if kind == "lead" {
+            LeadType::Lead
+        } else {
+            LeadType::Opportunity
+        },
+        active: row.get(3)?,
+        status: match status.as_str() {
+            "won" => LeadStatus::Won,
+            "lost" => LeadStatus::Lost,
+            _ => LeadStatus::Open,
+        },
+        stage: reference(row.get(5)?, row.get(6)?),
+        user: reference(row.get(7)?, row.get(8)?),
+        team: reference(row.get(9)?, row.get(10)?),
+        partner: reference(row.get(11)?, row.get(12)?),
+        tag_ids: serde_json::from_str(&tags).unwrap_or_default(),
+        contact_name: row.get(14)?,
+        company_name: row.get(15)?,
+        email: row.get(16)?,
+        phone: row.get(17)?,
+        mobile: row.get(18)?,
+        description: row.get(19)?,
+        expected_revenue: row.get(20)?,
+        probability: row.get(21)?,
+        priority: row.get(22)?,
+        lost_reason: reference(row.get(23)?, row.get(24)?),
+        source: reference(row.get(25)?, row.get(26)?),
+        medium: reference(row.get(27)?, row.get(28)?),
+        campaign: reference(row.get(29)?, row.get(30)?),
+        deadline: row
+            .get::<_, Option<String>>(31)?
+            .and_then(|d| Date::parse(&d, DATE).ok()),
+        closed_at: dt(32)?,
+        created_at: dt(33)?,
+        updated_at: dt(34)?,
+    })
+}
+
+/// Inserts or replaces a lead's Odoo values (its client key, if any, is kept).
+pub(super) fn upsert_lead(
+    tx: &Transaction<'_>,
+    account: i64,
+    lead: &Lead,
+    synced_at: Option<&str>,
+) -> Result<(), Error> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO lead (account_id, id, name, kind, active, status, stage_id, stage_name,
+            user_id, user_name, team_id, team_name, partner_id, partner_name, tag_ids,
+            contact_name, company_name, email, phone, mobile, description, expected_revenue,
+            probability, priority, lost_reason_id, lost_reason_name, source_id, source_name,
+            medium_id, medium_name, campaign_id, campaign_name, deadline, closed_at, created_at,
+            updated_at, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35,
+            ?36, ?37)
+         ON CONFLICT (account_id, id) DO UPDATE SET
+            name = excluded.name, kind = excluded.kind, active = excluded.active,
+            status = excluded.status, stage_id = excluded.stage_id,
+            stage_name = excluded.stage_name, user_id = excluded.user_id,
+            user_name = excluded.user_name, team_id = excluded.team_id,
+            team_name = excluded.team_name, partner_id = excluded.partner_id,
+            partner_name = excluded.partner_name, tag_ids = excluded.tag_ids,
+            contact_name = excluded.contact_name, company_name = excluded.company_name,
+            email = excluded.email, phone = excluded.phone, mobile = excluded.mobile,
+            description = excluded.description, expected_revenue = excluded.expected_revenue,
+            probability = excluded.probability, priority = excluded.priority,
+            lost_reason_id = excluded.lost_reason_id,
+            lost_reason_name = excluded.lost_reason_name, source_id = excluded.source_id,
+            source_name = excluded.source_name, medium_id = excluded.medium_id,
+            medium_name = excluded.medium_name, campaign_id = excluded.campaign_id,
+            campaign_name = excluded.campaign_name, deadline = excluded.deadline,
+            closed_at = excluded.closed_at, created_at = excluded.created_at,
+            updated_at = excluded.updated_at,
+            synced_at = coalesce(excluded.synced_at, lead.synced_at)",
+    )?;
+    let id_of = |r: &Option<Ref>| r.as_ref().map(|r| r.id);
+    let name_of = |r: &Option<Ref>| r.as_ref().map(|r| r.name.clone());
+    let tags = serde_json::to_string(&lead.tag_ids).unwrap_or_else(|_| "[]".into());
+    stmt.execute(params![
+        account,
+        lead.id,
+        lead.name,
+        match lead.kind {
+            LeadType::Lead => "lead",
+            LeadType::Opportunity => "opportunity",
+        },
+        lead.active,
+        match lead.status {
+            LeadStatus::Open => "open",
+            LeadStatus::Won => "won",
+            LeadStatus::Lost => "lost",
+        },
+        id_of(&lead.stage),
+        name_of(&lead.stage),
+        id_of(&lead.user),
+        name_of(&lead.user),
+        id_of(&lead.team),
+        name_of(&lead.team),
+        id_of(&lead.partner),
+        name_of(&lead.partner),
+        tags,
+        lead.contact_name,
+        lead.company_name,
+        lead.email,
+        lead.phone,
+        lead.mobile,
+        lead.description,
+        lead.expected_revenue,
+        lead.probability,
+        lead.priority,
+        id_of(&lead.lost_reason),
+        name_of(&lead.lost_reason),
+        id_of(&lead.source),
+        name_of(&lead.source),
+        id_of(&lead.medium),
+        name_of(&lead.medium),
+        id_of(&lead.campaign),
+        name_of(&lead.campaign),
+        lead.deadline.map(format_date),
+        lead.closed_at.map(format_datetime),
+        lead.created_at.map(format_datetime),
+        lead.updated_at.map(format_datetime),
+        synced_at,
+    ])?;
+    Ok(())
+}
+
+pub(super) fn lead_in(
+    tx: &rusqlite::Connection,
+    account: i64,
+    id: i64,
+) -> Result<Option<Lead>, Error> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {LEAD_COLUMNS} FROM lead WHERE account_id = ?1 AND id = ?2"),
+            params![account, id],
+            lead_from_row,
+        )
+        .optional()?)
+}
+
+pub(super) fn stages_in(conn: &rusqlite::Connection, account: i64) -> Result<Vec<Stage>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, sequence, is_won, fold, team_ids FROM stage
+         WHERE account_id = ?1 ORDER BY sequence, name, id",
+    )?;
+    let rows = stmt.query_map(params![account], |r| {
+        let teams: String = r.get(5)?;
+        Ok(Stage {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            sequence: r.get(2)?,
+            is_won: r.get(3)?,
+            fold: r.get(4)?,
+            team_ids: serde_json::from_str(&teams).unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+impl Store {
+    /// Replaces the account's stages.
+    pub fn replace_stages(&mut self, account: i64, stages: &[Stage]) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM stage WHERE account_id = ?1", params![account])?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO stage (account_id, id, name, sequence, is_won, fold, team_ids)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for s in stages {
+                stmt.execute(params![
+                    account,
+                    s.id,
+                    s.name,
+                    s.sequence,
+                    s.is_won,
+                    s.fold,
+                    serde_json::to_string(&s.team_ids).unwrap_or_else(|_| "[]".into())
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account's stages in pipeline order.
+    pub fn stages(&self, account: i64) -> Result<Vec<Stage>, Error> {
+        stages_in(&self.conn, account)
+    }
+
+    /// Replaces the account's records of one lookup kind.
+    pub fn replace_lookups(
+        &mut self,
+        account: i64,
+        kind: LookupKind,
+        rows: &[Named],
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM lookup WHERE account_id = ?1 AND kind = ?2",
+            params![account, kind.key()],
+        )?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO lookup (account_id, kind, id, name, color) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for n in rows {
+                stmt.execute(params![account, kind.key(), n.id, n.name, n.color])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account's records of one lookup kind, by name.
+    pub fn lookups(&self, account: i64, kind: LookupKind) -> Result<Vec<Named>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, color FROM lookup WHERE account_id = ?1 AND kind = ?2
+             ORDER BY name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map(params![account, kind.key()], |r| {
+            Ok(Named {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                color: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces the account's users.
+    pub fn replace_users(&mut self, account: i64, users: &[User]) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM odoo_user WHERE account_id = ?1",
+            params![account],
+        )?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO odoo_user (account_id, id, name, login, partner_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for u in users {
+                stmt.execute(params![account, u.id, u.name, u.login, u.partner_id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account's users, by name.
+    pub fn users(&self, account: i64) -> Result<Vec<User>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, login, partner_id FROM odoo_user WHERE account_id = ?1
+             ORDER BY name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map(params![account], |r| {
+            Ok(User {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                login: r.get(2)?,
+                partner_id: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Inserts or updates partners.
+    pub fn upsert_partners(&mut self, account: i64, partners: &[Partner]) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO partner (account_id, id, name, email, phone, mobile, is_company)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name,
+                    email = excluded.email, phone = excluded.phone, mobile = excluded.mobile,
+                    is_company = excluded.is_company",
+            )?;
+            for p in partners {
+                stmt.execute(params![
+                    account,
+                    p.id,
+                    p.name,
+                    p.email,
+                    p.phone,
+                    p.mobile,
+                    p.is_company
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Partners referenced by cached leads but not cached yet.
+    pub fn missing_partner_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT l.partner_id FROM lead l
+             WHERE l.account_id = ?1 AND l.partner_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM partner p
+                               WHERE p.account_id = l.account_id AND p.id = l.partner_id)
+             ORDER BY 1",
+        )?;
+        let rows = stmt.query_map(params![account], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ids of the cached partners that some lead references.
+    pub fn referenced_partner_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT partner_id FROM lead WHERE account_id = ?1 AND partner_id IS NOT NULL
+             ORDER BY 1",
+        )?;
+        let rows = stmt.query_map(params![account], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes cached partners no lead references any more, and those in `gone`.
+    pub fn prune_partners(&mut self, account: i64, gone: &[i64]) -> Result<usize, Error> {
+        let tx = self.conn.transaction()?;
+        let mut removed = tx.execute(
+            "DELETE FROM partner WHERE account_id = ?1 AND id NOT IN
+                (SELECT partner_id FROM lead WHERE account_id = ?1 AND partner_id IS NOT NULL)",
+            params![account],
+        )?;
+        for id in gone {
+            removed += tx.execute(
+                "DELETE FROM partner WHERE account_id = ?1 AND id = ?2",
+                params![account, id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    /// A cached partner.
+    pub fn partner(&self, account: i64, id: i64) -> Result<Option<Partner>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, email, phone, mobile, is_company FROM partner
+                 WHERE account_id = ?1 AND id = ?2",
+                params![account, id],
+                |r| {
+                    Ok(Partner {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        email: r.get(2)?,
+                        phone: r.get(3)?,
+                        mobile: r.get(4)?,
+                        is_company: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Stores one page of leads read from Odoo, in one transaction, and records how far the
+    /// pull's window got (`after_id`), so a crash resumes after this page and not before.
+    /// `leads` are already the rep's view (pending edits applied by the caller).
+    pub fn save_lead_page(
+        &mut self,
+        account: i64,
+        leads: &[Lead],
+        synced_at: &str,
+        progress: Option<(&str, i64)>,
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        for lead in leads {
+            upsert_lead(&tx, account, lead, Some(synced_at))?;
+        }
+        if let Some((model, after_id)) = progress {
+            tx.execute(
+                "UPDATE sync_cursor SET window_after_id = ?3 WHERE account_id = ?1 AND model = ?2",
+                params![account, model, after_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A cached lead (the rep's view).
+    pub fn lead(&self, account: i64, id: i64) -> Result<Option<Lead>, Error> {
+        lead_in(&self.conn, account, id)
+    }
+
+    /// The id of the lead created here with `client_key`.
+    pub fn lead_id_by_key(&self, account: i64, client_key: &str) -> Result<Option<i64>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM lead WHERE account_id = ?1 AND client_key = ?2",
+                params![account, client_key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The client key of a lead created here, if it was.
+    pub fn lead_client_key(&self, account: i64, id: i64) -> Result<Option<String>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT client_key FROM lead WHERE account_id = ?1 AND id = ?2",
+                params![account, id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Cached leads matching `query`, most recently updated first.
+    pub fn leads(&self, account: i64, query: &LeadQuery) -> Result<Vec<Lead>, Error> {
+        let mut sql = format!("SELECT {LEAD_COLUMNS} FROM lead WHERE account_id = ?1");
+        let mut args: Vec<rusqlite::types::Value> = vec![account.into()];
+        if let Some(stage) = query.stage_id {
+            args.push(stage.into());
+            sql.push_str(&format!(" AND stage_id = ?{}", args.len()));
+        }
+        for word in query
+            .search
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+        {
+            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+            args.push(format!("%{}%", word.replace(['%', '_'], "")).into());
+            let n = args.len();
+            let mut clause = format!(
+                " AND (name LIKE ?{n} OR contact_name LIKE ?{n} OR company_name LIKE ?{n} \
+                 OR partner_name LIKE ?{n} OR email LIKE ?{n} OR description LIKE ?{n}"
+            );
+            if digits.len() >= 3 {
+                args.push(format!("%{digits}%").into());
+                let d = args.len();
+                clause.push_str(&format!(
+                    " OR replace(replace(replace(replace(replace(coalesce(phone, ''), ' ', ''), \
+                     '-', ''), '+', ''), '(', ''), ')', '') LIKE ?{d}"
+                ));
+            }
+            clause.push(')');
+            sql.push_str(&clause);
+        }
+        sql.push_str(" ORDER BY coalesce(updated_at, '9999') DESC, id DESC");
+        if let Some(limit) = query.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), lead_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Number of cached leads.
+    pub fn lead_count(&self, account: i64) -> Result<u64, Error> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM lead WHERE account_id = ?1",
+            params![account],
+            |r| r.get(0),
+        )?;
+        Ok(n.unsigned_abs())
+    }
+
+    /// Ids of the cached leads that came from Odoo (not the ones created here, unpushed).
+    pub fn synced_lead_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM lead WHERE account_id = ?1 AND id > 0 ORDER BY id")?;
+        let rows = stmt.query_map(params![account], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes leads (and their cached messages).
+    pub fn delete_leads(&mut self, account: i64, ids: &[i64]) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut lead =
+                tx.prepare_cached("DELETE FROM lead WHERE account_id = ?1 AND id = ?2")?;
+            let mut messages =
+                tx.prepare_cached("DELETE FROM message WHERE account_id = ?1 AND lead_id = ?2")?;
+            for id in ids {
+                lead.execute(params![account, id])?;
+                messages.execute(params![account, id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces a lead's cached chatter with `messages` (notes written here and not pushed
+    /// yet stay).
+    pub fn replace_messages(
+        &mut self,
+        account: i64,
+        lead_id: i64,
+        messages: &[Message],
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM message WHERE account_id = ?1 AND lead_id = ?2 AND id > 0",
+            params![account, lead_id],
+        )?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO message (account_id, id, lead_id, body, kind, internal, author_id,
+                    author_name, date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (account_id, id) DO UPDATE SET lead_id = excluded.lead_id,
+                    body = excluded.body, kind = excluded.kind, internal = excluded.internal,
+                    author_id = excluded.author_id, author_name = excluded.author_name,
+                    date = excluded.date",
+            )?;
+            for m in messages {
+                insert_message(&mut stmt, account, lead_id, m)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A lead's cached chatter, newest first (notes not pushed yet first of all).
+    pub fn messages(&self, account: i64, lead_id: i64) -> Result<Vec<Message>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, lead_id, body, kind, internal, author_id, author_name, date FROM message
+             WHERE account_id = ?1 AND lead_id = ?2
+             ORDER BY (id < 0) DESC, date DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(params![account, lead_id], |r| {
+            let kind: String = r.get(3)?;
+            Ok(Message {
+                id: r.get(0)?,
+                lead_id: r.get(1)?,
+                body: r.get(2)?,
+                kind: match kind.as_str() {
+                    "comment" => MessageKind::Comment,
+                    "email" => MessageKind::Email,
+                    "notification" => MessageKind::Notification,
+                    _ => MessageKind::Other,
+                },
+                internal: r.get(4)?,
+                author: reference(r.get(5)?, r.get(6)?),
+                date: r
+                    .get::<_, Option<String>>(7)?
+                    .as_deref()
+                    .and_then(parse_datetime),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a lead to be re-read from Odoo at the next sync (after a discarded edit or a
+    /// conflict resolved by taking Odoo's values).
+    pub fn mark_stale(&mut self, account: i64, id: i64) -> Result<(), Error> {
+        self.conn.execute(
+            "UPDATE lead SET synced_at = NULL WHERE account_id = ?1 AND id = ?2 AND id > 0",
+            params![account, id],
+        )?;
+        Ok(())
+    }
+
+    /// Leads marked stale.
+    pub fn stale_lead_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM lead WHERE account_id = ?1 AND id > 0 AND synced_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![account], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Where a model's pull stands.
+    pub fn cursor(&self, account: i64, model: &str) -> Result<Cursor, Error> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT cursor, window_since, window_until, window_after_id, reconciled_at
+                 FROM sync_cursor WHERE account_id = ?1 AND model = ?2",
+                params![account, model],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((cursor, since, until, after, reconciled)) = row else {
+            return Ok(Cursor::default());
+        };
+        let dt = |t: Option<String>| t.as_deref().and_then(parse_datetime);
+        Ok(Cursor {
+            cursor: dt(cursor),
+            window: dt(until).map(|until| (dt(since), until, after.unwrap_or(0))),
+            reconciled_at: dt(reconciled),
+        })
+    }
+
+    /// Starts paging a window (or keeps the one in progress).
+    pub fn begin_window(
+        &mut self,
+        account: i64,
+        model: &str,
+        since: Option<PrimitiveDateTime>,
+        until: PrimitiveDateTime,
+    ) -> Result<(), Error> {
+        self.conn.execute(
+            "INSERT INTO sync_cursor (account_id, model, window_since, window_until, window_after_id)
+             VALUES (?1, ?2, ?3, ?4, 0)
+             ON CONFLICT (account_id, model) DO UPDATE SET window_since = excluded.window_since,
+                window_until = excluded.window_until, window_after_id = 0",
+            params![account, model, since.map(format_datetime), format_datetime(until)],
+        )?;
+        Ok(())
+    }
+
+    /// The window is done: everything before `until` has been pulled.
+    pub fn finish_window(&mut self, account: i64, model: &str) -> Result<(), Error> {
+        self.conn.execute(
+            "UPDATE sync_cursor SET cursor = window_until, window_since = NULL,
+                window_until = NULL, window_after_id = NULL
+             WHERE account_id = ?1 AND model = ?2",
+            params![account, model],
+        )?;
+        Ok(())
+    }
+
+    /// Records when ids were last re-listed.
+    pub fn set_reconciled(
+        &mut self,
+        account: i64,
+        model: &str,
+        at: PrimitiveDateTime,
+    ) -> Result<(), Error> {
+        self.conn.execute(
+            "INSERT INTO sync_cursor (account_id, model, reconciled_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id, model) DO UPDATE SET reconciled_at = excluded.reconciled_at",
+            params![account, model, format_datetime(at)],
+        )?;
+        Ok(())
+    }
+}
+
+pub(super) fn insert_message(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    account: i64,
+    lead_id: i64,
+    m: &Message,
+) -> Result<(), Error> {
+    stmt.execute(params![
+        account,
+        m.id,
+        lead_id,
+        m.body,
+        match m.kind {
+            MessageKind::Comment => "comment",
+            MessageKind::Email => "email",
+            MessageKind::Notification => "notification",
+            MessageKind::Other => "other",
+        },
+        m.internal,
+        m.author.as_ref().map(|a| a.id),
+        m.author.as_ref().map(|a| a.name.clone()),
+        m.date.map(format_datetime),
+    ])?;
+    Ok(())
+}
