@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-const STEPS: usize = 70;
+const STEPS: usize = 90;
 
 struct Player {
     path: PathBuf,
@@ -156,7 +156,7 @@ async fn run(seed: u64) {
                     continue;
                 }
                 let lead = &leads[rng.random_range(0..leads.len())];
-                if rng.random_range(0..8) == 0 {
+                if rng.random_range(0..4) == 0 {
                     let (_, key) = desk::create(
                         &mut p.desk.store(),
                         p.desk.account.id,
@@ -196,7 +196,7 @@ async fn run(seed: u64) {
                 let plan = json!({
                     "drop_rate": rng.random_range(0.0..0.15),
                     "http_500_rate": rng.random_range(0.0..0.15),
-                    "lost_answer_rate": rng.random_range(0.0..0.15),
+                    "lost_answer_rate": rng.random_range(0.0..0.3),
                     "seed": rng.random::<u64>(),
                 });
                 set_faults(&sim, plan).await;
