@@ -51,10 +51,12 @@ pub fn main() -> ExitCode {
         reason = "the shell is where the clock is read"
     )]
     let now = time::OffsetDateTime::now_utc();
-    let state = state::AppState::open(paths, settings, now);
+    let secrets: std::sync::Arc<dyn crm_core::secrets::SecretStore> =
+        std::sync::Arc::new(os_keyring::OsKeyring::new(identifier));
+    let state = state::AppState::open(paths, settings, secrets, now);
 
     match args.command {
-        Some(command) => cli::run(&command, &state),
+        Some(command) => cli::run(&command, args.account, &state),
         None => match run_window(state, context) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -70,8 +72,15 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
     let ipc = ipc::builder();
     tauri::Builder::default()
         .invoke_handler(ipc.invoke_handler())
+        .on_window_event(|window, event| {
+            // Coming back to the window is when a rep expects fresh data.
+            if let tauri::WindowEvent::Focused(true) = event {
+                window.state::<state::AppState>().trigger.sync_now();
+            }
+        })
         .setup(move |app| {
             ipc.mount_events(app);
+            start_background_sync(app.handle(), &state);
             if let Ok(platform_dir) = app.path().app_data_dir()
                 && state.paths.source == crm_core::paths::DataDirSource::Platform
                 && platform_dir != state.paths.data_dir
@@ -84,4 +93,27 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
         })
         .run(context)?;
     Ok(())
+}
+
+/// The background sync of the current account, publishing its status to the window.
+fn start_background_sync(app: &tauri::AppHandle, state: &state::AppState) {
+    use tauri::Manager;
+    use tauri_specta::Event;
+    let settings_app = app.clone();
+    let publish_app = app.clone();
+    let settings = move || settings_app.state::<state::AppState>().settings().sync;
+    let publish = move |status: crm_core::sync::SyncStatus| {
+        publish_app
+            .state::<state::AppState>()
+            .set_status(status.clone());
+        if let Err(e) = ipc::events::SyncStatusChanged(status).emit(&publish_app) {
+            tracing::warn!("could not send the sync status to the window: {e}");
+        }
+    };
+    tauri::async_runtime::spawn(crm_core::sync::scheduler::run(
+        std::sync::Arc::clone(&state.runner),
+        state.trigger.clone(),
+        settings,
+        publish,
+    ));
 }

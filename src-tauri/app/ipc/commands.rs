@@ -58,3 +58,17 @@ pub fn report_first_paint() -> u32 {
     tracing::info!(first_paint_ms = elapsed as u64, "first paint");
     u32::try_from(elapsed).unwrap_or(u32::MAX)
 }
+
+/// The latest sync status of the current account.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_status(state: State<'_, AppState>) -> crm_core::sync::SyncStatus {
+    state.last_status()
+}
+
+/// Syncs as soon as possible (the status event reports how it goes).
+#[tauri::command]
+#[specta::specta]
+pub fn sync_now(state: State<'_, AppState>) {
+    state.trigger.sync_now();
+}

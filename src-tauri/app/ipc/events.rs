@@ -7,3 +7,7 @@ use serde::{Deserialize, Serialize};
 /// language.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SettingsChanged(pub Settings);
+
+/// How syncing the current account goes: sent on every change (start, progress, end).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncStatusChanged(pub crm_core::sync::SyncStatus);

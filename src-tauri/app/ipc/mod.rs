@@ -22,8 +22,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::get_settings,
             commands::save_settings,
             commands::report_first_paint,
+            commands::sync_status,
+            commands::sync_now,
         ])
-        .events(collect_events![events::SettingsChanged])
+        .events(collect_events![
+            events::SettingsChanged,
+            events::SyncStatusChanged
+        ])
 }
 
 #[cfg(test)]

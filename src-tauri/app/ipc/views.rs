@@ -1,5 +1,8 @@
 //! Shapes the UI reads. Domain types are converted here, so crm-core never has to know what
 //! the window wants.
+//!
+//! Ids are `i64` here and `number` in TypeScript: exact, since Odoo ids are PostgreSQL
+//! `integer`s (below 2^31) and local ids are small SQLite row ids.
 
 use super::error::CommandError;
 use crate::state::AppState;
@@ -74,5 +77,231 @@ impl AppInfo {
             database_notice: state.database_notice.as_ref().map(DatabaseNotice::from),
             settings_problem: state.settings_problem(),
         })
+    }
+}
+
+/// An Odoo account as the UI and `crm-desk account list --json` show it (never its key).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    #[specta(type = specta_typescript::Number)]
+    pub id: i64,
+    pub odoo_url: String,
+    pub database: String,
+    pub login: String,
+    pub user_name: String,
+    pub server_version: String,
+    pub transport: String,
+    pub is_current: bool,
+    pub last_synced_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_kind: Option<String>,
+}
+
+impl From<&crm_core::store::Account> for AccountView {
+    fn from(a: &crm_core::store::Account) -> Self {
+        Self {
+            id: a.id,
+            odoo_url: a.odoo_url.clone(),
+            database: a.database.clone(),
+            login: a.login.clone(),
+            user_name: a.user_name.clone(),
+            server_version: a.server_version.clone(),
+            transport: a.transport.clone(),
+            is_current: a.is_current,
+            last_synced_at: a.last_synced_at.map(crm_core::store::format_datetime),
+            last_error: a.last_error.clone(),
+            last_error_kind: a.last_error_kind.clone(),
+        }
+    }
+}
+
+/// A record reference: id and display name.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct RefView {
+    #[specta(type = specta_typescript::Number)]
+    pub id: i64,
+    pub name: String,
+}
+
+impl From<&crm_core::crm::Ref> for RefView {
+    fn from(r: &crm_core::crm::Ref) -> Self {
+        Self {
+            id: r.id,
+            name: r.name.clone(),
+        }
+    }
+}
+
+/// A lead as the rep sees it (Odoo's values with their pending edits applied).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadView {
+    /// Odoo id; negative for a lead created here and not pushed yet.
+    #[specta(type = specta_typescript::Number)]
+    pub id: i64,
+    /// The key of a lead created here (also after it was pushed).
+    pub client_key: Option<String>,
+    pub name: String,
+    /// `lead` or `opportunity`.
+    pub kind: String,
+    /// `open`, `won` or `lost`.
+    pub status: String,
+    pub active: bool,
+    pub stage: Option<RefView>,
+    pub salesperson: Option<RefView>,
+    pub team: Option<RefView>,
+    pub partner: Option<RefView>,
+    pub contact_name: Option<String>,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub expected_revenue: f64,
+    pub probability: f64,
+    pub priority: u8,
+    #[specta(type = Vec<specta_typescript::Number>)]
+    pub tag_ids: Vec<i64>,
+    pub lost_reason: Option<RefView>,
+    pub source: Option<RefView>,
+    pub medium: Option<RefView>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    /// Edits of this lead not in Odoo yet.
+    pub pending: u32,
+    /// One of them conflicts with a change made in Odoo.
+    pub conflict: bool,
+}
+
+impl LeadView {
+    pub fn of(
+        lead: &crm_core::crm::Lead,
+        client_key: Option<String>,
+        outbox: &[crm_core::store::OutboxEntry],
+    ) -> Self {
+        use crm_core::crm::{LeadStatus, LeadType};
+        let r = |x: &Option<crm_core::crm::Ref>| x.as_ref().map(RefView::from);
+        let mine = outbox.iter().filter(|e| e.lead_id == lead.id);
+        Self {
+            id: lead.id,
+            client_key,
+            name: lead.name.clone(),
+            kind: match lead.kind {
+                LeadType::Lead => "lead",
+                LeadType::Opportunity => "opportunity",
+            }
+            .into(),
+            status: match lead.status {
+                LeadStatus::Open => "open",
+                LeadStatus::Won => "won",
+                LeadStatus::Lost => "lost",
+            }
+            .into(),
+            active: lead.active,
+            stage: r(&lead.stage),
+            salesperson: r(&lead.user),
+            team: r(&lead.team),
+            partner: r(&lead.partner),
+            contact_name: lead.contact_name.clone(),
+            company_name: lead.company_name.clone(),
+            email: lead.email.clone(),
+            phone: lead.phone.clone(),
+            description: lead.description.clone(),
+            expected_revenue: lead.expected_revenue,
+            probability: lead.probability,
+            priority: lead.priority,
+            tag_ids: lead.tag_ids.clone(),
+            lost_reason: r(&lead.lost_reason),
+            source: r(&lead.source),
+            medium: r(&lead.medium),
+            created_at: lead.created_at.map(crm_core::store::format_datetime),
+            updated_at: lead.updated_at.map(crm_core::store::format_datetime),
+            pending: u32::try_from(mine.clone().count()).unwrap_or(u32::MAX),
+            conflict: mine
+                .clone()
+                .any(|e| e.state == crm_core::store::EntryState::Conflict),
+        }
+    }
+}
+
+/// One side of a conflict, for display.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    /// The field (`stage`, `phone`, …), `status`, or `deleted`.
+    pub subject: String,
+    pub base: String,
+    pub mine: String,
+    pub theirs: String,
+}
+
+/// An edit not yet in Odoo.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxView {
+    /// The change's id (for retry, discard, resolve).
+    #[specta(type = specta_typescript::Number)]
+    pub id: i64,
+    #[specta(type = specta_typescript::Number)]
+    pub lead_id: i64,
+    /// `pending`, `failed` or `conflict`.
+    pub state: String,
+    /// What the change does, in a few words.
+    pub summary: String,
+    pub error: Option<String>,
+    pub error_kind: Option<String>,
+    pub conflicts: Vec<ConflictView>,
+    pub attempts: u32,
+    pub created_at: String,
+}
+
+impl From<&crm_core::store::OutboxEntry> for OutboxView {
+    fn from(e: &crm_core::store::OutboxEntry) -> Self {
+        use crm_core::store::EntryState;
+        use crm_core::sync::{Edit, Subject};
+        let summary = match &e.edit {
+            Edit::Update { changes } => changes
+                .iter()
+                .map(|c| format!("{} → {}", c.field.as_str(), c.value.display()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Edit::Won => "mark won".into(),
+            Edit::Lost { reason } => match reason {
+                Some(r) => format!("mark lost ({})", r.name),
+                None => "mark lost".into(),
+            },
+            Edit::Restore => "restore".into(),
+            Edit::Note { text } => format!("note: {}", text.chars().take(60).collect::<String>()),
+            Edit::Create { lead, client_key } => format!("create {:?} ({client_key})", lead.name),
+        };
+        Self {
+            id: e.seq,
+            lead_id: e.lead_id,
+            state: match e.state {
+                EntryState::Pending => "pending",
+                EntryState::Failed => "failed",
+                EntryState::Conflict => "conflict",
+            }
+            .into(),
+            summary,
+            error: e.error.clone(),
+            error_kind: e.error_kind.clone(),
+            conflicts: e
+                .conflicts
+                .iter()
+                .map(|c| ConflictView {
+                    subject: match c.subject {
+                        Subject::Field(f) => f.as_str().into(),
+                        Subject::Status => "status".into(),
+                        Subject::Deleted => "deleted".into(),
+                    },
+                    base: c.base.display(),
+                    mine: c.mine.display(),
+                    theirs: c.theirs.display(),
+                })
+                .collect(),
+            attempts: e.attempts,
+            created_at: crm_core::store::format_datetime(e.created_at),
+        }
     }
 }

@@ -116,11 +116,19 @@ pub enum Theme {
 pub struct SyncSettings {
     /// Seconds between background syncs while online.
     pub interval_secs: u32,
+    /// Seconds between the slower checks for leads deleted in Odoo or no longer visible.
+    pub reconcile_every_secs: u32,
+    /// Chatter messages kept per lead (the newest), fetched when a lead is opened.
+    pub messages_per_lead: u32,
 }
 
 impl Default for SyncSettings {
     fn default() -> Self {
-        Self { interval_secs: 300 }
+        Self {
+            interval_secs: 30,
+            reconcile_every_secs: 600,
+            messages_per_lead: 30,
+        }
     }
 }
 
@@ -171,12 +179,30 @@ pub enum Error {
 impl Settings {
     /// Checks ranges that the type system does not.
     pub fn validate(&self) -> Result<(), Error> {
-        if !(60..=86_400).contains(&self.sync.interval_secs) {
+        if !(5..=86_400).contains(&self.sync.interval_secs) {
             return Err(Error::Invalid {
                 field: "sync.interval_secs",
                 message: format!(
-                    "must be between 60 and 86400 seconds (1 minute to 1 day), got {}",
+                    "must be between 5 and 86400 seconds (1 day), got {}",
                     self.sync.interval_secs
+                ),
+            });
+        }
+        if !(60..=86_400).contains(&self.sync.reconcile_every_secs) {
+            return Err(Error::Invalid {
+                field: "sync.reconcile_every_secs",
+                message: format!(
+                    "must be between 60 and 86400 seconds, got {}",
+                    self.sync.reconcile_every_secs
+                ),
+            });
+        }
+        if !(1..=500).contains(&self.sync.messages_per_lead) {
+            return Err(Error::Invalid {
+                field: "sync.messages_per_lead",
+                message: format!(
+                    "must be between 1 and 500, got {}",
+                    self.sync.messages_per_lead
                 ),
             });
         }
@@ -492,7 +518,7 @@ mod tests {
         fs::write(&path, "[sync]\ninterval_secs = 1\n").expect("write");
         let loaded = load(&path, no_env());
         assert_eq!(
-            loaded.settings.sync.interval_secs, 300,
+            loaded.settings.sync.interval_secs, 30,
             "an invalid interval is not used"
         );
         assert!(loaded.problem.expect("reported").contains("interval_secs"));
@@ -571,7 +597,7 @@ mod tests {
         let path = dir.path().join("settings.toml");
         ensure_file(&path).expect("template");
         let mut settings = Settings::default();
-        settings.sync.interval_secs = 5;
+        settings.sync.interval_secs = 2;
         let err = save(&path, &settings, NOW).expect_err("5 s is too often");
         assert!(
             matches!(

@@ -36,7 +36,8 @@ pub struct SyncOptions {
 }
 
 /// What a sync is doing, for progress displays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Sending the outbox.
@@ -52,14 +53,27 @@ pub enum Phase {
 }
 
 /// Progress of a sync: `done` of `total` (when known) in `phase`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
     /// What is being done.
     pub phase: Phase,
     /// Records done in this phase.
-    pub done: u64,
+    pub done: u32,
     /// Records expected in this phase, when known.
-    pub total: Option<u64>,
+    pub total: Option<u32>,
+}
+
+impl Progress {
+    /// Progress from 64-bit counts (saturating: no pipeline comes near 4 billion leads).
+    pub fn of(phase: Phase, done: u64, total: Option<u64>) -> Self {
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Progress {
+            phase,
+            done: narrow(done),
+            total: total.map(narrow),
+        }
+    }
 }
 
 /// What a sync did.
@@ -232,11 +246,7 @@ impl Engine<'_> {
                 Err(e) => return Err(e),
             }
             done += 1;
-            progress(Progress {
-                phase: Phase::Pushing,
-                done,
-                total: Some(total),
-            });
+            progress(Progress::of(Phase::Pushing, done, Some(total)));
         }
         Ok(())
     }
@@ -361,11 +371,7 @@ impl Engine<'_> {
             store.replace_lookups(self.id(), *kind, rows)?;
         }
         drop(store);
-        progress(Progress {
-            phase: Phase::Basics,
-            done: 1,
-            total: Some(1),
-        });
+        progress(Progress::of(Phase::Basics, 1, Some(1)));
         Ok(stages)
     }
 
@@ -398,11 +404,7 @@ impl Engine<'_> {
         } else {
             None
         };
-        progress(Progress {
-            phase: Phase::Leads,
-            done: 0,
-            total,
-        });
+        progress(Progress::of(Phase::Leads, 0, total));
         let pending = self.store().edits_by_lead(self.id())?;
         let (pages_tx, pages_rx) = std::sync::mpsc::sync_channel::<Vec<Lead>>(4);
         let writer = {
@@ -426,11 +428,7 @@ impl Engine<'_> {
                         + page.len() as u64;
                     // The writer only stops early on a database error, reported below.
                     let _ = pages_tx.send(page);
-                    progress(Progress {
-                        phase: Phase::Leads,
-                        done: n,
-                        total,
-                    });
+                    progress(Progress::of(Phase::Leads, n, total));
                 },
             )
             .await;
@@ -527,11 +525,7 @@ impl Engine<'_> {
             report.requests += 1;
             done += chunk.len() as u64;
             self.store().upsert_partners(self.id(), &partners)?;
-            progress(Progress {
-                phase: Phase::Partners,
-                done,
-                total: Some(total),
-            });
+            progress(Progress::of(Phase::Partners, done, Some(total)));
         }
         report.partners_pulled += total;
         let mut store = self.store();
@@ -556,11 +550,11 @@ impl Engine<'_> {
         };
         let pending: HashSet<i64> = entries.iter().map(|e| e.lead_id).collect();
         let decision = plan::reconcile(&local, &remote, &pending);
-        progress(Progress {
-            phase: Phase::Reconciling,
-            done: 0,
-            total: Some(decision.delete.len() as u64 + decision.fetch.len() as u64),
-        });
+        progress(Progress::of(
+            Phase::Reconciling,
+            0,
+            Some(decision.delete.len() as u64 + decision.fetch.len() as u64),
+        ));
         {
             let mut store = self.store();
             store.delete_leads(self.id(), &decision.delete)?;

@@ -15,9 +15,11 @@ pub mod desk;
 pub mod edit;
 pub mod engine;
 pub mod plan;
+pub mod scheduler;
 
 pub use edit::{Base, Change, Conflict, Edit, NewLead, Resolution, Subject};
 pub use engine::{Engine, Phase, Progress, Report, SyncOptions};
+pub use scheduler::{Runner, SyncStatus, Trigger};
 
 use crate::odoo;
 use crate::secrets::SecretError;

@@ -65,7 +65,7 @@ async fn first_sync_mirrors_what_the_rep_may_see_field_by_field() {
             .find(|p| p.phase == Phase::Leads)
             .expect("lead progress is reported");
         assert_eq!(
-            (last_leads.done, last_leads.total),
+            (u64::from(last_leads.done), last_leads.total.map(u64::from)),
             (report.leads_pulled, Some(report.leads_pulled)),
             "{version}: progress ends at total on the first sync"
         );

@@ -37,8 +37,9 @@ export const ar: Record<MessageKey, string> = {
   'settings.theme.dark': 'داكنة',
   'settings.sync': 'المزامنة',
   'settings.sync.interval': 'زامن كل',
-  'settings.sync.interval.hint': 'عدد الدقائق بين عمليات المزامنة في الخلفية أثناء الاتصال (من 1 إلى 1440).',
-  'settings.sync.minutes': 'دقيقة',
+  'settings.sync.interval.hint':
+    'عدد الثواني بين عمليات المزامنة في الخلفية أثناء الاتصال (من 5 إلى 86400). يزامن CRM Desk أيضًا عند عودة الشبكة وعند فتح النافذة.',
+  'settings.sync.seconds': 'ثانية',
   'settings.save': 'حفظ',
   'settings.saving': 'جارٍ الحفظ…',
   'settings.saved': 'تم الحفظ',

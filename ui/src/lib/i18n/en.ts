@@ -35,8 +35,9 @@ export const en = {
   'settings.theme.dark': 'Dark',
   'settings.sync': 'Sync',
   'settings.sync.interval': 'Sync every',
-  'settings.sync.interval.hint': 'Minutes between background syncs while online (at least 1, up to 1440).',
-  'settings.sync.minutes': 'minutes',
+  'settings.sync.interval.hint':
+    'Seconds between background syncs while online (5 to 86400). CRM Desk also syncs when the network comes back and when you open the window.',
+  'settings.sync.seconds': 'seconds',
   'settings.save': 'Save',
   'settings.saving': 'Saving…',
   'settings.saved': 'Saved',

@@ -18,11 +18,16 @@ export const commands = {
 	 *  milliseconds since the process started.
 	 */
 	reportFirstPaint: () => __TAURI_INVOKE<number>("report_first_paint"),
+	/**  The latest sync status of the current account. */
+	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
+	/**  Syncs as soon as possible (the status event reports how it goes). */
+	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
 };
 
 /** Events */
 export const events = {
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
+	syncStatusChanged: makeEvent<SyncStatusChanged, SyncStatusChanged>("sync-status-changed"),
 };
 
 /* Types */
@@ -113,6 +118,29 @@ export type OdooTransport =
 /**  Always JSON-RPC (`/jsonrpc`; Odoo 16–21). */
 "jsonrpc";
 
+/**  What a sync is doing, for progress displays. */
+export type Phase = 
+/**  Sending the outbox. */
+"pushing" | 
+/**  Stages, tags, teams, users, sources. */
+"basics" | 
+/**  Leads. */
+"leads" | 
+/**  Partners the leads reference. */
+"partners" | 
+/**  Re-listing ids. */
+"reconciling";
+
+/**  Progress of a sync: `done` of `total` (when known) in `phase`. */
+export type Progress = {
+	/**  What is being done. */
+	phase: Phase,
+	/**  Records done in this phase. */
+	done: number,
+	/**  Records expected in this phase, when known. */
+	total: number | null,
+};
+
 /**
  *  All settings of the desktop app. Missing keys in the file take their defaults (the
  *  defaults are the bottom layer of [`load`]), so the types need no `serde(default)`.
@@ -138,7 +166,38 @@ export type SettingsChanged = Settings;
 export type SyncSettings = {
 	/**  Seconds between background syncs while online. */
 	interval_secs: number,
+	/**  Seconds between the slower checks for leads deleted in Odoo or no longer visible. */
+	reconcile_every_secs: number,
+	/**  Chatter messages kept per lead (the newest), fetched when a lead is opened. */
+	messages_per_lead: number,
 };
+
+/**  How the last sync of the current account went, and what is waiting. */
+export type SyncStatus = {
+	/**  The account (0 when there is none); a local row id, far below 2^32. */
+	account_id: number,
+	/**  A sync is running. */
+	in_progress: boolean,
+	/**  Progress of the running sync. */
+	progress: Progress | null,
+	/**  Odoo could be reached at the last attempt. */
+	online: boolean,
+	/**  Last complete sync, UTC (`YYYY-MM-DD HH:MM:SS`). */
+	last_success: string | null,
+	/**  Edits waiting to be pushed. */
+	pending: number,
+	/**  Edits Odoo refused (kept with their error). */
+	failed: number,
+	/**  Edits in conflict, waiting for the rep. */
+	conflicts: number,
+	/**  What went wrong last time, if the last sync failed. */
+	last_error: string | null,
+	/**  Its kind: offline, auth, validation, not_found, internal. */
+	last_error_kind: string | null,
+};
+
+/**  How syncing the current account goes: sent on every change (start, progress, end). */
+export type SyncStatusChanged = SyncStatus;
 
 /**  Colour theme. */
 export type Theme = 

@@ -5,7 +5,7 @@ import { ipc, IpcError, type Settings } from './index';
 
 const settings: Settings = {
   ui: { language: 'ar', theme: 'dark' },
-  sync: { interval_secs: 300 },
+  sync: { interval_secs: 30, reconcile_every_secs: 600, messages_per_lead: 30 },
   log: { keep_files: 14 },
   odoo: { transport: 'auto' },
 };
@@ -27,7 +27,7 @@ describe('ipc facade', () => {
 
   it('turns a Rust CommandError into an IpcError with its kind', async () => {
     mockIPC(() => {
-      throw { kind: 'validation', message: 'sync.interval_secs: must be between 60 and 86400' };
+      throw { kind: 'validation', message: 'sync.interval_secs: must be between 5 and 86400' };
     });
     const failure = await ipc.saveSettings(settings).catch((e: unknown) => e);
     expect(failure, 'the UI switches on kind, so it must survive the trip').toBeInstanceOf(IpcError);
