@@ -23,6 +23,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// Prints a line on stdout. A reader that went away (`crm-desk leads | head`) ends the
+/// command quietly instead of panicking on the broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 /// CRM Desk: your Odoo pipeline, offline-first. Without a command, opens the app window.
 #[derive(Debug, Parser)]
 #[command(name = "crm-desk", version, about)]
@@ -274,7 +287,7 @@ pub fn run(command: &Command, account: Option<i64>, state: &AppState) -> ExitCod
         Err(failure) => {
             eprintln!("crm-desk: {}", failure.message.replace('\n', " "));
             if json_wanted(command) {
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({"error": {"kind": failure.kind, "message": failure.message}})
                 );
@@ -286,7 +299,7 @@ pub fn run(command: &Command, account: Option<i64>, state: &AppState) -> ExitCod
 
 fn print_json(value: &impl Serialize) -> Outcome {
     let text = serde_json::to_string_pretty(value).map_err(|e| invalid(e.to_string()))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -336,12 +349,12 @@ fn info(state: &AppState, json: bool) -> Outcome {
     if json {
         return print_json(&info);
     }
-    println!("CRM Desk {}", info.version);
-    println!("data folder:     {}", info.data_dir);
-    println!("database:        {}", info.database_file);
-    println!("schema version:  {}", info.schema_version);
-    println!("settings:        {}", info.settings_file);
-    println!("logs:            {}", info.log_dir);
+    say!("CRM Desk {}", info.version);
+    say!("data folder:     {}", info.data_dir);
+    say!("database:        {}", info.database_file);
+    say!("schema version:  {}", info.schema_version);
+    say!("settings:        {}", info.settings_file);
+    say!("logs:            {}", info.log_dir);
     Ok(())
 }
 
@@ -411,7 +424,7 @@ async fn account_command(action: &AccountAction, state: &AppState) -> Outcome {
             if *json {
                 return print_json(&view);
             }
-            println!(
+            say!(
                 "added account {}: {} on {} ({}), Odoo {} over {}{}",
                 view.id,
                 view.user_name,
@@ -434,10 +447,10 @@ async fn account_command(action: &AccountAction, state: &AppState) -> Outcome {
                 return print_json(&accounts);
             }
             if accounts.is_empty() {
-                println!("no accounts; add one with `crm-desk account add`");
+                say!("no accounts; add one with `crm-desk account add`");
             }
             for a in accounts {
-                println!(
+                say!(
                     "{} {:>3}  {} on {} ({})  last sync: {}",
                     if a.is_current { "*" } else { " " },
                     a.id,
@@ -451,15 +464,16 @@ async fn account_command(action: &AccountAction, state: &AppState) -> Outcome {
         }
         AccountAction::Remove { id } => {
             let removed = account::remove(state.shared_store(), state.secrets.as_ref(), *id)?;
-            println!(
+            say!(
                 "removed account {id} ({} on {}), its key and its cache",
-                removed.login, removed.odoo_url
+                removed.login,
+                removed.odoo_url
             );
             Ok(())
         }
         AccountAction::Use { id } => {
             state.store().set_current_account(*id)?;
-            println!("account {id} is now current");
+            say!("account {id} is now current");
             Ok(())
         }
     }
@@ -517,7 +531,7 @@ async fn sync_once(state: &AppState, account: &Account, json: bool) -> Outcome {
     if json {
         return print_json(&serde_json::json!({"report": report, "status": status}));
     }
-    println!(
+    say!(
         "synced: {} edits pushed, {} leads read, {} removed; {} pending, {} failed, {} conflicts",
         report.pushed,
         report.leads_pulled,
@@ -616,7 +630,7 @@ fn leads(
         return print_json(&views);
     }
     for v in &views {
-        println!(
+        say!(
             "{:>8}  {:<40}  {:<12}  {:<6}  {:>10.2}{}",
             v.id,
             v.name.chars().take(40).collect::<String>(),
@@ -643,12 +657,12 @@ fn pending(
     match action {
         Some(PendingAction::Retry { id }) => {
             desk::retry(&mut state.store(), account.id, *id)?;
-            println!("change {id} will be sent again at the next sync");
+            say!("change {id} will be sent again at the next sync");
             Ok(())
         }
         Some(PendingAction::Discard { id }) => {
             desk::discard(&mut state.store(), account.id, *id)?;
-            println!("change {id} discarded");
+            say!("change {id} discarded");
             Ok(())
         }
         None => list_outbox(state, account, |e| e.state != EntryState::Conflict, json),
@@ -672,17 +686,23 @@ fn list_outbox(
         return print_json(&entries);
     }
     for e in &entries {
-        println!(
+        say!(
             "{:>5}  lead {:>7}  {:<9}  {}",
-            e.id, e.lead_id, e.state, e.summary
+            e.id,
+            e.lead_id,
+            e.state,
+            e.summary
         );
         if let Some(error) = &e.error {
-            println!("       Odoo said: {error}");
+            say!("       Odoo said: {error}");
         }
         for c in &e.conflicts {
-            println!(
+            say!(
                 "       {}: mine {:?}, Odoo's {:?} (was {:?})",
-                c.subject, c.mine, c.theirs, c.base
+                c.subject,
+                c.mine,
+                c.theirs,
+                c.base
             );
         }
     }
@@ -712,7 +732,7 @@ fn conflicts(
                 Keep::Theirs => Resolution::TakeTheirs,
             };
             desk::resolve(&mut state.store(), account.id, *id, field, how)?;
-            println!(
+            say!(
                 "conflict {id} resolved ({}); the next sync applies it",
                 match keep {
                     Keep::Mine => "kept mine",
@@ -731,9 +751,10 @@ fn lead(state: &AppState, account: &Account, action: &LeadAction) -> Outcome {
         |text: &str| desk::find_lead(&state.store(), account.id, text).map_err(Failure::from);
     let queue = |lead_id: i64, edit: Edit| -> Outcome {
         let queued = desk::edit(&mut state.store(), account.id, lead_id, edit, now)?;
-        println!(
+        say!(
             "queued change {} on lead {}; it reaches Odoo at the next sync",
-            queued.seq, queued.lead_id
+            queued.seq,
+            queued.lead_id
         );
         Ok(())
     };
@@ -768,7 +789,7 @@ fn lead(state: &AppState, account: &Account, action: &LeadAction) -> Outcome {
                     &serde_json::json!({"key": key, "id": queued.lead_id, "change": queued.seq}),
                 );
             }
-            println!("created lead {key}; it reaches Odoo at the next sync");
+            say!("created lead {key}; it reaches Odoo at the next sync");
             Ok(())
         }
         LeadAction::Edit { id, fields } => {

@@ -6,7 +6,7 @@ use crm_core::secret::Secret;
 use crm_core::secrets::SecretStore;
 use crm_desk_lib::os_keyring::OsKeyring;
 
-fn private_keyring() -> bool {
+pub fn private_keyring() -> bool {
     if std::env::var("CRM_DESK_IN_SESSION").is_ok_and(|v| v == "1") {
         return true;
     }

@@ -7,6 +7,7 @@
 //!   under Xvfb. These need a display and the drivers; `make test` provides both and sets
 //!   `CRM_DESK_E2E=required` so that a missing piece fails instead of skipping.
 //! - `keyring`: API keys through the OS keyring (the private gnome-keyring of the session).
+//! - `sync`: accounts, sync and offline edits through the CLI against odoo-sim, end to end.
 //! - `support`: temp data folders, the binary, and the WebDriver harness.
 //!
 //! Every test gets its own data folder and XDG folders: nothing touches the user's own data.
@@ -14,4 +15,5 @@
 mod cli;
 mod keyring;
 mod support;
+mod sync;
 mod window;
