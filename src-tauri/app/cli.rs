@@ -223,6 +223,13 @@ pub enum LeadAction {
     Restore { id: String },
     /// Add an internal note to the chatter.
     Note { id: String, text: String },
+    /// Show a lead and its chatter (the newest messages are fetched from Odoo when online
+    /// and kept for offline).
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A failure: one line for people, a kind for scripts.
@@ -266,7 +273,10 @@ fn json_wanted(command: &Command) -> bool {
             action,
             AccountAction::Add { json: true, .. } | AccountAction::List { json: true }
         ),
-        Command::Lead { action } => matches!(action, LeadAction::New { json: true, .. }),
+        Command::Lead { action } => matches!(
+            action,
+            LeadAction::New { json: true, .. } | LeadAction::Show { json: true, .. }
+        ),
     }
 }
 
@@ -330,6 +340,12 @@ async fn dispatch(command: &Command, account: Option<i64>, state: &AppState) -> 
         Command::Conflicts { action, json } => {
             let account = chosen(state, account)?;
             conflicts(state, &account, action.as_ref(), *json)
+        }
+        Command::Lead {
+            action: LeadAction::Show { id, json },
+        } => {
+            let account = chosen(state, account)?;
+            show(state, &account, id, *json).await
         }
         Command::Lead { action } => {
             let account = chosen(state, account)?;
@@ -860,5 +876,89 @@ fn lead(state: &AppState, account: &Account, action: &LeadAction) -> Outcome {
             queue(lead_id, Edit::Lost { reason })
         }
         LeadAction::Note { id, text } => queue(id_of(id)?, Edit::Note { text: text.clone() }),
+        LeadAction::Show { .. } => Ok(()),
     }
+}
+
+/// Opens a lead: its newest messages are fetched when Odoo can be reached (and kept for
+/// offline); offline, the cached ones are shown with a note saying so.
+async fn show(state: &AppState, account: &Account, id: &str, json: bool) -> Outcome {
+    let lead_id = desk::find_lead(&state.store(), account.id, id)?;
+    let limit = state.settings().sync.messages_per_lead as usize;
+    let fetched = async {
+        let client = state.runner.connect(account).await?;
+        sync::Engine {
+            client: &client,
+            store: std::sync::Arc::clone(state.shared_store()),
+            account,
+            clock: state.runner.clock.as_ref(),
+        }
+        .pull_messages(lead_id, limit)
+        .await
+    }
+    .await;
+    let offline = match &fetched {
+        Ok(_) => None,
+        Err(e) if e.kind() == ErrorKind::Offline => Some(e.to_string()),
+        Err(e) => {
+            return Err(Failure {
+                kind: e.kind().as_str(),
+                message: e.to_string(),
+            });
+        }
+    };
+    let store = state.store();
+    let lead = store
+        .lead(account.id, lead_id)?
+        .ok_or(crm_core::store::Error::NoSuchLead(lead_id))?;
+    let view = LeadView::of(
+        &lead,
+        store.lead_client_key(account.id, lead_id)?,
+        &store.outbox(account.id)?,
+    );
+    let messages: Vec<crate::ipc::views::MessageView> = store
+        .messages(account.id, lead_id)?
+        .iter()
+        .map(crate::ipc::views::MessageView::from)
+        .collect();
+    drop(store);
+    if let Some(why) = &offline {
+        eprintln!("crm-desk: showing the cached chatter: {why}");
+    }
+    if json {
+        return print_json(
+            &serde_json::json!({"lead": view, "messages": messages, "offline": offline.is_some()}),
+        );
+    }
+    say!(
+        "{} (#{})  {}  {}",
+        view.name,
+        view.id,
+        view.status,
+        view.stage.as_ref().map_or("—", |s| s.name.as_str())
+    );
+    for (label, value) in [
+        ("contact", view.contact_name.as_deref()),
+        ("email", view.email.as_deref()),
+        ("phone", view.phone.as_deref()),
+    ] {
+        if let Some(value) = value {
+            say!("  {label:<8} {value}");
+        }
+    }
+    say!(
+        "  revenue  {:.2}  ({}%)",
+        view.expected_revenue,
+        view.probability
+    );
+    for m in &messages {
+        say!(
+            "--- {} {}{}\n{}",
+            m.date.as_deref().unwrap_or(""),
+            m.author.as_deref().unwrap_or(""),
+            if m.pending { " (not yet in Odoo)" } else { "" },
+            m.text
+        );
+    }
+    Ok(())
 }

@@ -392,6 +392,29 @@ fn edits_made_offline_wait_in_the_outbox_and_push_later() {
         .block_on(server.leads_by_id(&[lead.parse().expect("id")], &Context::sync()))
         .expect("read");
     assert_eq!(read[0].name, "Edited on the plane");
+
+    // Opening a lead fetches its chatter, which then stays readable offline.
+    data.run(&["lead", "note", &lead, "Landed, calling back"]);
+    data.run(&["sync", "--once"]);
+    let online = json_of(&data.run(&["lead", "show", &lead, "--json"]));
+    assert_eq!(online["offline"], false);
+    let has_note = |v: &Value| {
+        v["messages"].as_array().is_some_and(|m| {
+            m.iter()
+                .any(|m| m["text"] == "Landed, calling back" && m["pending"] == false)
+        })
+    };
+    assert!(
+        has_note(&online),
+        "the pushed note comes back from Odoo: {online}"
+    );
+    sim.faults(json!({"drop_rate": 1.0}));
+    let cached = json_of(&data.run(&["lead", "show", &lead, "--json"]));
+    assert_eq!(cached["offline"], true);
+    assert!(
+        has_note(&cached),
+        "offline, the kept chatter is shown: {cached}"
+    );
 }
 
 #[test]

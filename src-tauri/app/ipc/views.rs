@@ -305,3 +305,43 @@ impl From<&crm_core::store::OutboxEntry> for OutboxView {
         }
     }
 }
+
+/// One chatter message, as text.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    #[specta(type = specta_typescript::Number)]
+    pub id: i64,
+    /// The body as plain text.
+    pub text: String,
+    /// `comment`, `email`, `notification` or `other`.
+    pub kind: String,
+    /// An internal note.
+    pub internal: bool,
+    pub author: Option<String>,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub date: Option<String>,
+    /// Written here and not yet in Odoo.
+    pub pending: bool,
+}
+
+impl From<&crm_core::crm::Message> for MessageView {
+    fn from(m: &crm_core::crm::Message) -> Self {
+        use crm_core::crm::MessageKind;
+        Self {
+            id: m.id,
+            text: crm_core::crm::html_to_text(&m.body),
+            kind: match m.kind {
+                MessageKind::Comment => "comment",
+                MessageKind::Email => "email",
+                MessageKind::Notification => "notification",
+                MessageKind::Other => "other",
+            }
+            .into(),
+            internal: m.internal,
+            author: m.author.as_ref().map(|a| a.name.clone()),
+            date: m.date.map(crm_core::store::format_datetime),
+            pending: m.id < 0,
+        }
+    }
+}

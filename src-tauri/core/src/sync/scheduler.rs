@@ -273,17 +273,18 @@ pub async fn run(
         let delay = Duration::from_secs_f64(delay.as_seconds_f64().max(0.0));
         let woken = trigger.0.notified();
         tokio::pin!(woken);
-        let offline = kind == Some(ErrorKind::Offline);
+        // The reconnect probe only helps when the host itself was unreachable: a server that
+        // accepts connections but fails requests is left to the backoff.
+        let probing = kind == Some(ErrorKind::Offline) && !reachable(&account.odoo_url).await;
         let deadline = tokio::time::sleep(delay);
         tokio::pin!(deadline);
         loop {
             tokio::select! {
                 () = &mut woken => break,
                 () = &mut deadline => break,
-                () = tokio::time::sleep(PROBE_EVERY), if offline => {
+                () = tokio::time::sleep(PROBE_EVERY), if probing => {
                     if reachable(&account.odoo_url).await {
                         tracing::info!("Odoo is reachable again: syncing now");
-                        failures = 0;
                         break;
                     }
                 }

@@ -6,12 +6,14 @@
 //!   every kind of server change; a killed pull resumes without gaps or duplicates.
 //! - `push`: edits applied locally at once, pushed in order, merged or turned into
 //!   conflicts, resolved; failures kept; retried pushes never apply twice.
+//! - `schedule`: background sync on demand, backoff, reconnection, one sync per account.
 //! - `converge`: randomized clients, server writers, offline periods, faults and crashes.
 
 mod accounts;
 mod converge;
 mod pull;
 mod push;
+mod schedule;
 
 use crm_core::crm::Lead;
 use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page, RetryPolicy};
