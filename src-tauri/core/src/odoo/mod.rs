@@ -21,7 +21,7 @@ pub use client::{
 };
 pub use domain::{Domain, Field, Op};
 pub use error::{Error, ErrorKind};
-pub use models::{Post, StageTotal, lead_fields};
+pub use models::{LeadPage, Post, StageTotal, lead_fields};
 pub use pipeline::window_domain;
 pub use record::{Record, Ref, format_datetime};
 pub use version::ServerVersion;

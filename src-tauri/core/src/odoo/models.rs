@@ -139,6 +139,44 @@ pub enum Post {
     Comment,
 }
 
+/// One page of leads as Odoo sent it, decoded where the caller likes.
+#[derive(Debug, Clone)]
+pub struct LeadPage {
+    bytes: bytes::Bytes,
+    transport: super::client::Transport,
+    /// The id the next page starts after (read from the raw bytes, checked by `decode`).
+    pub last_id: Option<i64>,
+}
+
+impl LeadPage {
+    /// The leads of the page. Fails if the id the next request started after was not the
+    /// last row's (the page boundary would have a gap): the caller retries from its last
+    /// stored page.
+    pub fn decode(self) -> Result<Vec<Lead>, Error> {
+        self.decode_checked()
+            .map_err(|(_, why)| Error::Protocol(why))
+    }
+
+    /// [`LeadPage::decode`], keeping the leads when only the boundary check failed (they are
+    /// correct rows; the page after them may have a gap).
+    pub fn decode_checked(self) -> Result<Vec<Lead>, (Vec<Lead>, String)> {
+        let rows: Vec<LeadRow> = decode_for(self.transport, &self.bytes, "crm.lead.search_read")
+            .map_err(|e| (Vec::new(), format!("page boundary unknown: {e}")))?;
+        let last = rows.last().map(|r| r.id);
+        let leads = rows.into_iter().map(lead_from_row).collect();
+        if last != self.last_id {
+            return Err((
+                leads,
+                format!(
+                    "page boundary misread: last row {last:?}, next page started after {:?}",
+                    self.last_id
+                ),
+            ));
+        }
+        Ok(leads)
+    }
+}
+
 /// Per-stage totals for the kanban headers and stats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageTotal {
@@ -150,9 +188,29 @@ pub struct StageTotal {
     pub expected_revenue: f64,
 }
 
+/// The rows of a raw answer: a JSON-2 body as is, or what follows the `"result"` key of a
+/// JSON-RPC envelope (Odoo writes it after `"id"`, whose value is the request's, not a row's).
+fn rows_part(bytes: &[u8]) -> &[u8] {
+    match bytes.windows(8).position(|w| w == b"\"result\"") {
+        Some(pos) if bytes.starts_with(b"{") => &bytes[pos + 8..],
+        _ => bytes,
+    }
+}
+
+/// Whether a raw page holds no rows (`[]`, or an envelope whose result is `[]`).
+fn is_empty_page(bytes: &[u8]) -> bool {
+    let rows = rows_part(bytes);
+    let mut it = rows
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b':');
+    matches!((it.next(), it.next()), (Some(b'['), Some(b']')))
+}
+
 /// The id of the last row in a raw page (`..., {"id": 42, ...}]`): rows start with their
-/// id, so it is the last `"id"` key in the body. A guess, verified by the caller.
+/// id, so it is the last `"id"` key among the rows. A guess, verified by the caller.
 fn last_id_in(bytes: &[u8]) -> Option<i64> {
+    let bytes = rows_part(bytes);
     let mut end = bytes.len();
     while let Some(pos) = bytes[..end].windows(4).rposition(|w| w == b"\"id\"") {
         let before = pos.checked_sub(1).map(|p| bytes[p]);
@@ -272,6 +330,67 @@ impl Client {
                 // The guess was wrong (or impossible): fetch the right page.
                 _ => request(last).await?,
             };
+        }
+    }
+
+    /// Like [`Client::lead_pages`], but hands each page over undecoded, with the id the next
+    /// page starts after (read from the raw bytes), so that decoding can happen on the
+    /// thread that stores pages: the next request is in flight while `on_page` (which may
+    /// wait, for back-pressure) runs. [`LeadPage::decode`] checks the boundary. Returns the
+    /// number of pages, the last one empty.
+    pub async fn lead_pages_raw<F: std::future::Future<Output = ()>>(
+        &self,
+        window: &Domain,
+        page_size: usize,
+        ctx: &Context,
+        mut on_page: impl FnMut(LeadPage) -> F,
+    ) -> Result<usize, Error> {
+        let fields = json!(lead_fields(self.version()));
+        let request = |after: i64| {
+            let kwargs = values(&[
+                (
+                    "domain",
+                    window.clone().and(Domain::field("id").gt(after)).to_json(),
+                ),
+                ("fields", fields.clone()),
+                ("offset", json!(0)),
+                ("limit", json!(page_size)),
+                ("order", json!("id asc")),
+            ]);
+            self.fetch("crm.lead", "search_read", &[], kwargs, ctx)
+        };
+        let mut pages = 0;
+        let mut after = 0;
+        let mut current = request(after).await?;
+        loop {
+            // Any row means there may be more: ask (an empty page ends it). Deciding "last
+            // page" from a row count in the raw bytes would risk stopping early on a misread.
+            // Ids strictly increase, so a guess that does not move on ends the loop too.
+            let guess = if is_empty_page(&current) {
+                None
+            } else {
+                last_id_in(&current).filter(|id| *id > after)
+            };
+            let next = async {
+                match guess {
+                    Some(after) => Some(request(after).await),
+                    None => None,
+                }
+            };
+            let page = LeadPage {
+                bytes: current.clone(),
+                transport: self.transport(),
+                last_id: guess,
+            };
+            let (next, ()) = tokio::join!(next, on_page(page));
+            pages += 1;
+            match (next, guess) {
+                (Some(next), Some(guess)) => {
+                    current = next?;
+                    after = guess;
+                }
+                _ => return Ok(pages),
+            }
         }
     }
 
@@ -530,7 +649,7 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
-    use super::last_id_in;
+    use super::{is_empty_page, last_id_in};
 
     #[test]
     fn last_row_id_from_raw_pages() {
@@ -548,5 +667,18 @@ mod tests {
             Some(11)
         );
         assert_eq!(last_id_in(b"[]"), None);
+        assert_eq!(
+            last_id_in(br#"{"jsonrpc": "2.0", "id": 3, "result": []}"#),
+            None,
+            "the envelope's id is the request's, not a row's"
+        );
+        assert!(is_empty_page(
+            br#"{"jsonrpc": "2.0", "id": 3, "result": []}"#
+        ));
+        assert!(is_empty_page(b" [ ] "));
+        assert!(!is_empty_page(br#"[{"id": 1}]"#));
+        assert!(!is_empty_page(
+            br#"{"jsonrpc":"2.0","id":3,"result":[{"id":11}]}"#
+        ));
     }
 }

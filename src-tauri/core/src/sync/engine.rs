@@ -7,15 +7,15 @@
 //! → partners the changed leads reference → (on the slower cadence, or when asked) re-list
 //! ids to find deletions and lost visibility.
 //!
-//! Pages are stored on a blocking thread while the next page is fetched, so storing costs
-//! little more than fetching (BENCHMARKS.md); at most a few pages are in flight, so memory
-//! does not grow with the pipeline.
+//! Raw pages are decoded and stored on one blocking thread while the async side keeps the
+//! next request in flight, so storing overlaps the server's work (BENCHMARKS.md); at most a
+//! few pages are in flight, so memory does not grow with the pipeline.
 
 use super::edit::{Edit, Subject};
 use super::plan::{self, Push};
 use super::{Clock, Error};
 use crate::crm::{Lead, Partner, Stage};
-use crate::odoo::{self, Client, Context, window_domain};
+use crate::odoo::{self, Client, Context, LeadPage, window_domain};
 use crate::store::{Account, EntryState, LookupKind, OutboxEntry, Store, format_datetime};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -406,41 +406,123 @@ impl Engine<'_> {
         };
         progress(Progress::of(Phase::Leads, 0, total));
         let pending = self.store().edits_by_lead(self.id())?;
-        let (pages_tx, pages_rx) = std::sync::mpsc::sync_channel::<Vec<Lead>>(4);
+        // Raw pages go to one blocking thread that decodes, applies pending edits and stores
+        // each page in one transaction; the async side only keeps a request in flight. A
+        // few pages in flight bound the memory whatever the pipeline's size.
+        let (pages_tx, pages_rx) = tokio::sync::mpsc::channel::<LeadPage>(4);
+        let stored = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let writer = {
             let store = Arc::clone(&self.store);
             let account = self.id();
             let stages = stages.to_vec();
             let synced_at = format_datetime(self.clock.now());
+            let stored = Arc::clone(&stored);
             tokio::task::spawn_blocking(move || {
-                store_pages(&store, account, &pages_rx, &pending, &stages, &synced_at)
+                store_pages(
+                    &store, account, pages_rx, &pending, &stages, &synced_at, &stored,
+                )
             })
         };
-        let done = std::sync::atomic::AtomicU64::new(0);
         let fetched = self
             .client
-            .lead_pages(
+            .lead_pages_raw(
                 &window.clone().and(odoo::Domain::field("id").gt(after)),
                 PAGE_SIZE,
                 &Context::sync(),
                 |page| {
-                    let n = done.fetch_add(page.len() as u64, std::sync::atomic::Ordering::Relaxed)
-                        + page.len() as u64;
-                    // The writer only stops early on a database error, reported below.
-                    let _ = pages_tx.send(page);
-                    progress(Progress::of(Phase::Leads, n, total));
+                    let tx = pages_tx.clone();
+                    progress(Progress::of(
+                        Phase::Leads,
+                        stored.load(std::sync::atomic::Ordering::Relaxed),
+                        total,
+                    ));
+                    async move {
+                        // The writer only stops early on an error, reported below.
+                        let _ = tx.send(page).await;
+                    }
                 },
             )
             .await;
         drop(pages_tx);
         let written = writer
             .await
-            .map_err(|e| Error::Invalid(format!("the page writer stopped: {e}")))??;
+            .map_err(|e| Error::Invalid(format!("the page writer stopped: {e}")))?;
         let fetched = fetched?;
-        report.requests += (fetched / PAGE_SIZE) as u64 + 1;
-        report.leads_pulled += fetched as u64;
+        report.requests += fetched as u64;
+        let partners = match written {
+            Ok(partners) => partners,
+            Err(Error::Odoo(odoo::Error::Protocol(why))) if why.contains("page boundary") => {
+                // Never seen with Odoo's JSON; if it happens, finish the window the slow,
+                // verified way from the last stored page.
+                tracing::warn!("{why}; finishing the pull page by page");
+                let resume = self
+                    .store()
+                    .cursor(self.id(), LEADS)?
+                    .window
+                    .map_or(after, |w| w.2);
+                return self
+                    .pull_leads_verified(stages, &window, resume, report)
+                    .await;
+            }
+            Err(e) => return Err(e),
+        };
+        let stored = stored.load(std::sync::atomic::Ordering::Relaxed);
+        report.leads_pulled += stored;
+        progress(Progress::of(Phase::Leads, stored, total));
         self.store().finish_window(self.id(), LEADS)?;
-        Ok(written)
+        Ok(partners)
+    }
+
+    /// The verified way to finish a window: each page decoded before the next is asked for.
+    async fn pull_leads_verified(
+        &self,
+        stages: &[Stage],
+        window: &odoo::Domain,
+        after: i64,
+        report: &mut Report,
+    ) -> Result<HashSet<i64>, Error> {
+        let pending = self.store().edits_by_lead(self.id())?;
+        let synced_at = format_datetime(self.clock.now());
+        let mut partners = HashSet::new();
+        let mut failed = None;
+        let read = self
+            .client
+            .lead_pages(
+                &window.clone().and(odoo::Domain::field("id").gt(after)),
+                PAGE_SIZE,
+                &Context::sync(),
+                |page| {
+                    let Some(last) = page.last().map(|l| l.id) else {
+                        return;
+                    };
+                    let view: Vec<Lead> = page
+                        .into_iter()
+                        .map(|l| {
+                            if let Some(p) = l.partner.as_ref() {
+                                partners.insert(p.id);
+                            }
+                            overlay_pending(l, &pending, stages)
+                        })
+                        .collect();
+                    if failed.is_none()
+                        && let Err(e) = self.store().save_lead_page(
+                            self.id(),
+                            &view,
+                            &synced_at,
+                            Some((LEADS, last)),
+                        )
+                    {
+                        failed = Some(e);
+                    }
+                },
+            )
+            .await?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        report.leads_pulled += read as u64;
+        self.store().finish_window(self.id(), LEADS)?;
+        Ok(partners)
     }
 
     /// Re-reads leads marked stale (a discarded edit, a conflict resolved with Odoo's value).
@@ -615,22 +697,31 @@ fn overlay_pending(lead: Lead, pending: &HashMap<i64, Vec<Edit>>, stages: &[Stag
     }
 }
 
-/// The page writer: applies pending edits to each page and stores it in one transaction
-/// with the window's progress. Returns the partners the pages reference.
+/// The page writer: decodes each raw page, applies pending edits, and stores it in one
+/// transaction with the window's progress; counts what it stored in `stored`. Returns the
+/// partners the pages reference. A misread page boundary is stored up to its true last row,
+/// then reported (the caller finishes the window the verified way).
 fn store_pages(
     store: &Mutex<Store>,
     account: i64,
-    pages: &std::sync::mpsc::Receiver<Vec<Lead>>,
+    mut pages: tokio::sync::mpsc::Receiver<LeadPage>,
     pending: &HashMap<i64, Vec<Edit>>,
     stages: &[Stage],
     synced_at: &str,
+    stored: &std::sync::atomic::AtomicU64,
 ) -> Result<HashSet<i64>, Error> {
     let mut partners = HashSet::new();
-    for page in pages {
-        let Some(last) = page.last().map(|l| l.id) else {
+    while let Some(page) = pages.blocking_recv() {
+        let guess = page.last_id;
+        let (leads, misread) = match page.decode_checked() {
+            Ok(leads) => (leads, None),
+            Err((leads, why)) => (leads, Some(why)),
+        };
+        let Some(last) = leads.last().map(|l| l.id) else {
             continue;
         };
-        let view: Vec<Lead> = page
+        let count = leads.len() as u64;
+        let view: Vec<Lead> = leads
             .into_iter()
             .map(|l| {
                 if let Some(p) = l.partner.as_ref() {
@@ -640,6 +731,11 @@ fn store_pages(
             })
             .collect();
         lock(store).save_lead_page(account, &view, synced_at, Some((LEADS, last)))?;
+        stored.fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+        if let Some(why) = misread {
+            tracing::debug!(?guess, last, "misread page boundary");
+            return Err(Error::Odoo(odoo::Error::Protocol(why)));
+        }
     }
     Ok(partners)
 }

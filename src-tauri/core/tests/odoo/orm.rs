@@ -208,9 +208,10 @@ async fn reads_retry_transient_failures_and_writes_do_not() {
     assert_eq!(err.kind(), ErrorKind::Server);
     let served_before = faults.plan();
     assert_eq!(served_before.http_500_rate, 1.0);
-    // With half the requests failing, three tries of a read almost always get through.
+    // With half the requests failing, three tries of a read almost always get through
+    // (7 in 8). Seeded dice: an unseeded run fails this bound about one time in ten.
     faults
-        .set(serde_json::from_value(json!({"http_500_rate": 0.5})).expect("plan"))
+        .set(serde_json::from_value(json!({"http_500_rate": 0.5, "seed": 11})).expect("plan"))
         .expect("set");
     let mut ok = 0;
     for _ in 0..20 {

@@ -96,11 +96,13 @@ CREATE TABLE lead (
     closed_at        TEXT,
     created_at       TEXT,
     updated_at       TEXT, -- Odoo's write_date (UTC, seconds)
-    synced_at        TEXT, -- when this row was last read from Odoo
+    synced_at        TEXT, -- when this row was last read from Odoo; NULL = re-read it
     PRIMARY KEY (account_id, id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX lead_client_key ON lead (account_id, client_key) WHERE client_key IS NOT NULL;
 CREATE INDEX lead_stage ON lead (account_id, stage_id);
+CREATE INDEX lead_partner ON lead (account_id, partner_id) WHERE partner_id IS NOT NULL;
+CREATE INDEX lead_stale ON lead (account_id) WHERE synced_at IS NULL;
 
 CREATE TABLE message (
     account_id  INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
