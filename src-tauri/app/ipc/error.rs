@@ -7,7 +7,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 #[expect(
     dead_code,
-    reason = "offline/auth/conflict/not_found arrive with the Odoo commands"
+    reason = "conflicts are shown from the pending list today; a command refusing because of one arrives with the pipeline UI"
 )]
 pub enum ErrorKind {
     /// Odoo cannot be reached; the edit is kept and retried.

@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod pipeline;
 pub mod views;
 
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -24,6 +25,18 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::report_first_paint,
             commands::sync_status,
             commands::sync_now,
+            pipeline::list_accounts,
+            pipeline::add_account,
+            pipeline::remove_account,
+            pipeline::use_account,
+            pipeline::list_leads,
+            pipeline::open_lead,
+            pipeline::edit_lead,
+            pipeline::create_lead,
+            pipeline::list_changes,
+            pipeline::retry_change,
+            pipeline::discard_change,
+            pipeline::resolve_conflict,
         ])
         .events(collect_events![
             events::SettingsChanged,

@@ -345,3 +345,12 @@ impl From<&crm_core::crm::Message> for MessageView {
         }
     }
 }
+
+/// A lead opened in the window: the lead, its chatter (newest first), and whether Odoo
+/// could not be reached to refresh the chatter.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LeadDetail {
+    pub lead: LeadView,
+    pub messages: Vec<MessageView>,
+    pub offline: bool,
+}

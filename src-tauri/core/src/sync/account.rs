@@ -115,7 +115,9 @@ pub async fn add(
         login: login.clone(),
         secret: input.secret.clone(),
     };
-    let client = Client::connect(&credentials, options).await?;
+    let client = Client::connect(&credentials, options)
+        .await
+        .map_err(|e| with_plan_hint(&url, e))?;
     let me = client
         .read(
             "res.users",
@@ -163,6 +165,28 @@ pub async fn add(
     }
 }
 
+/// Odoo Online refuses the external API below its Custom plan: when an `*.odoo.com`
+/// database refuses the key or the API, say so rather than leave the rep guessing.
+fn with_plan_hint(url: &str, e: odoo::Error) -> Error {
+    let online = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.ends_with(".odoo.com")))
+        .unwrap_or(false);
+    let refused = matches!(
+        e.kind(),
+        odoo::ErrorKind::Auth | odoo::ErrorKind::AccessDenied | odoo::ErrorKind::Unsupported
+    );
+    if online && refused {
+        Error::OdooHint {
+            source: e,
+            hint: "On Odoo Online, the external API is only available on the Custom plan: \
+                   check your subscription with your Odoo administrator.",
+        }
+    } else {
+        e.into()
+    }
+}
+
 /// Removes an account: its key from the keyring first (if the keyring cannot be reached,
 /// nothing is removed, so no key is orphaned), then the account and its whole cache.
 pub fn remove(store: &Mutex<Store>, secrets: &dyn SecretStore, id: i64) -> Result<Account, Error> {
@@ -178,4 +202,41 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     store
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_normalised_and_non_http_ones_refused() {
+        assert_eq!(
+            normalize_url(" acme.odoo.com/ ").ok().as_deref(),
+            Some("https://acme.odoo.com"),
+            "https is assumed, the trailing slash dropped"
+        );
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8069").ok().as_deref(),
+            Some("http://127.0.0.1:8069")
+        );
+        assert!(normalize_url("").is_err());
+        assert!(normalize_url("ftp://acme.odoo.com").is_err());
+    }
+
+    #[test]
+    fn odoo_online_refusals_mention_the_plan() {
+        let refused = || odoo::Error::Auth("Access Denied".into());
+        let online = with_plan_hint("https://acme.odoo.com", refused());
+        assert!(online.to_string().contains("Custom plan"), "{online}");
+        assert_eq!(
+            online.kind(),
+            super::super::ErrorKind::Auth,
+            "the kind is kept"
+        );
+        let own = with_plan_hint("https://odoo.acme.example", refused());
+        assert!(
+            !own.to_string().contains("plan"),
+            "self-hosted Odoo has no plans: {own}"
+        );
+    }
 }

@@ -47,6 +47,14 @@ pub enum Error {
     /// The keyring has no key for this account.
     #[error("the keyring has no API key for {0}; remove the account and add it again with a key")]
     NoKey(String),
+    /// Talking to Odoo failed, with a hint about the likely cause.
+    #[error("{source} {hint}")]
+    OdooHint {
+        /// What Odoo said.
+        source: odoo::Error,
+        /// What probably causes it here.
+        hint: &'static str,
+    },
     /// The request itself is wrong (bad value, unknown id, nothing to resolve).
     #[error("{0}")]
     Invalid(String),
@@ -84,7 +92,7 @@ impl Error {
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Odoo(e) => match e.kind() {
+            Error::Odoo(e) | Error::OdooHint { source: e, .. } => match e.kind() {
                 odoo::ErrorKind::Offline | odoo::ErrorKind::Server => ErrorKind::Offline,
                 odoo::ErrorKind::Auth => ErrorKind::Auth,
                 odoo::ErrorKind::AccessDenied | odoo::ErrorKind::Validation => {

@@ -22,6 +22,42 @@ export const commands = {
 	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
 	/**  Syncs as soon as possible (the status event reports how it goes). */
 	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
+	/**  The accounts, oldest first (never their keys). */
+	listAccounts: () => typedError<AccountView[], CommandError>(__TAURI_INVOKE("list_accounts")),
+	/**
+	 *  Verifies the credentials against Odoo, keeps the key in the OS keyring and the account
+	 *  here. The key crosses IPC once, inbound, and is never sent back.
+	 */
+	addAccount: (url: string, database: string, login: string, apiKey: string) => typedError<AccountView, CommandError>(__TAURI_INVOKE("add_account", { url, database, login, apiKey })),
+	/**  Removes an account, its key and its cache. */
+	removeAccount: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("remove_account", { id })),
+	/**  Makes an account the one the window shows, and syncs it. */
+	useAccount: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("use_account", { id })),
+	/**  Cached leads of the current account matching a search and a stage: instant, offline. */
+	listLeads: (search: string | null, stageId: number | null) => typedError<LeadView[], CommandError>(__TAURI_INVOKE("list_leads", { search, stageId })),
+	/**
+	 *  A lead with its chatter: the newest messages are fetched when Odoo is reachable and
+	 *  kept; offline, the kept ones are returned with `offline: true`.
+	 */
+	openLead: (id: number) => typedError<LeadDetail, CommandError>(__TAURI_INVOKE("open_lead", { id })),
+	/**
+	 *  Applies a change to the cached lead at once and queues it for Odoo; returns the lead as
+	 *  the rep now sees it.
+	 */
+	editLead: (id: number, edit: EditRequest) => typedError<LeadView, CommandError>(__TAURI_INVOKE("edit_lead", { id, edit })),
+	/**  Creates a lead here (pushed with a client key, so never twice). */
+	createLead: (name: string, phone: string | null, email: string | null, contactName: string | null, stageId: number | null) => typedError<LeadView, CommandError>(__TAURI_INVOKE("create_lead", { name, phone, email, contactName, stageId })),
+	/**
+	 *  Every change not yet in Odoo (pending, failed with Odoo's reason, or in conflict with
+	 *  both values), in the order they were made.
+	 */
+	listChanges: () => typedError<OutboxView[], CommandError>(__TAURI_INVOKE("list_changes")),
+	/**  Sends a failed change again. */
+	retryChange: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("retry_change", { id })),
+	/**  Gives a change up: it is undone here. */
+	discardChange: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("discard_change", { id })),
+	/**  Resolves a conflict (only the one about `field`, e.g. `stage`, when given). */
+	resolveConflict: (id: number, keep: Keep, field: string | null) => typedError<null, CommandError>(__TAURI_INVOKE("resolve_conflict", { id, keep, field })),
 };
 
 /** Events */
@@ -31,6 +67,21 @@ export const events = {
 };
 
 /* Types */
+/**  An Odoo account as the UI and `crm-desk account list --json` show it (never its key). */
+export type AccountView = {
+	id: number,
+	odooUrl: string,
+	database: string,
+	login: string,
+	userName: string,
+	serverVersion: string,
+	transport: string,
+	isCurrent: boolean,
+	lastSyncedAt: string | null,
+	lastError: string | null,
+	lastErrorKind: string | null,
+};
+
 /**  What the About panel (and `crm-desk info --json`) shows. */
 export type AppInfo = {
 	version: string,
@@ -53,6 +104,15 @@ export type CommandError = {
 	message: string,
 };
 
+/**  One side of a conflict, for display. */
+export type ConflictView = {
+	/**  The field (`stage`, `phone`, …), `status`, or `deleted`. */
+	subject: string,
+	base: string,
+	mine: string,
+	theirs: string,
+};
+
 /**
  *  Where the data directory came from, shown in the About panel so a user (or a support
  *  engineer) can tell an override from the default.
@@ -73,6 +133,13 @@ export type DatabaseNotice = {
 	message: string,
 };
 
+/**  A change the window asks for; ids are Odoo's (or a lead's local negative id). */
+export type EditRequest = 
+/**  New values for the given fields (absent = unchanged; `clear*` empties a field). */
+{ op: "update"; name?: string | null; stageId?: number | null; priority?: number | null; tagIds?: number[] | null; salespersonId?: number | null; clearSalesperson?: boolean | null; expectedRevenue?: number | null; probability?: number | null; contactName?: string | null; email?: string | null; phone?: string | null; 
+/**  Plain text; stored as Odoo's HTML. */
+description?: string | null } | { op: "won" } | { op: "lost"; reasonId?: number | null } | { op: "restore" } | { op: "note"; text: string };
+
 /**  What kind of failure, for the UI to decide what to show and offer. */
 export type ErrorKind = 
 /**  Odoo cannot be reached; the edit is kept and retried. */
@@ -88,6 +155,9 @@ export type ErrorKind =
 /**  A bug or an environment problem; details are in the log. */
 "internal";
 
+/**  Which side wins a conflict. */
+export type Keep = "mine" | "theirs";
+
 /**  Interface language. */
 export type Language = 
 /**  Follow the operating system. */
@@ -97,10 +167,72 @@ export type Language =
 /**  Arabic, laid out right to left. */
 "ar";
 
+/**
+ *  A lead opened in the window: the lead, its chatter (newest first), and whether Odoo
+ *  could not be reached to refresh the chatter.
+ */
+export type LeadDetail = {
+	lead: LeadView,
+	messages: MessageView[],
+	offline: boolean,
+};
+
+/**  A lead as the rep sees it (Odoo's values with their pending edits applied). */
+export type LeadView = {
+	/**  Odoo id; negative for a lead created here and not pushed yet. */
+	id: number,
+	/**  The key of a lead created here (also after it was pushed). */
+	clientKey: string | null,
+	name: string,
+	/**  `lead` or `opportunity`. */
+	kind: string,
+	/**  `open`, `won` or `lost`. */
+	status: string,
+	active: boolean,
+	stage: RefView | null,
+	salesperson: RefView | null,
+	team: RefView | null,
+	partner: RefView | null,
+	contactName: string | null,
+	companyName: string | null,
+	email: string | null,
+	phone: string | null,
+	description: string | null,
+	expectedRevenue: number | null,
+	probability: number | null,
+	priority: number,
+	tagIds: number[],
+	lostReason: RefView | null,
+	source: RefView | null,
+	medium: RefView | null,
+	createdAt: string | null,
+	updatedAt: string | null,
+	/**  Edits of this lead not in Odoo yet. */
+	pending: number,
+	/**  One of them conflicts with a change made in Odoo. */
+	conflict: boolean,
+};
+
 /**  Log file settings. */
 export type LogSettings = {
 	/**  Daily log files kept before the oldest is deleted. */
 	keep_files: number,
+};
+
+/**  One chatter message, as text. */
+export type MessageView = {
+	id: number,
+	/**  The body as plain text. */
+	text: string,
+	/**  `comment`, `email`, `notification` or `other`. */
+	kind: string,
+	/**  An internal note. */
+	internal: boolean,
+	author: string | null,
+	/**  UTC, `YYYY-MM-DD HH:MM:SS`. */
+	date: string | null,
+	/**  Written here and not yet in Odoo. */
+	pending: boolean,
 };
 
 /**  Connection settings for Odoo. */
@@ -117,6 +249,22 @@ export type OdooTransport =
 "json2" | 
 /**  Always JSON-RPC (`/jsonrpc`; Odoo 16–21). */
 "jsonrpc";
+
+/**  An edit not yet in Odoo. */
+export type OutboxView = {
+	/**  The change's id (for retry, discard, resolve). */
+	id: number,
+	leadId: number,
+	/**  `pending`, `failed` or `conflict`. */
+	state: string,
+	/**  What the change does, in a few words. */
+	summary: string,
+	error: string | null,
+	errorKind: string | null,
+	conflicts: ConflictView[],
+	attempts: number,
+	createdAt: string,
+};
 
 /**  What a sync is doing, for progress displays. */
 export type Phase = 
@@ -139,6 +287,12 @@ export type Progress = {
 	done: number,
 	/**  Records expected in this phase, when known. */
 	total: number | null,
+};
+
+/**  A record reference: id and display name. */
+export type RefView = {
+	id: number,
+	name: string,
 };
 
 /**

@@ -1,11 +1,32 @@
 // The only door from the UI to Rust. Components import from `$lib/ipc`, never from
 // `@tauri-apps/api` or the generated bindings (eslint enforces it), so that the whole IPC
 // surface is here, typed, and easy to mock in tests.
-import { commands, events, type CommandError, type ErrorKind, type Settings } from './bindings';
+import {
+  commands,
+  events,
+  type CommandError,
+  type EditRequest,
+  type ErrorKind,
+  type Keep,
+  type Settings,
+  type SyncStatus,
+} from './bindings';
 
 export type {
+  AccountView,
   AppInfo,
   CommandError,
+  ConflictView,
+  EditRequest,
+  Keep,
+  LeadDetail,
+  LeadView,
+  MessageView,
+  OutboxView,
+  Phase,
+  Progress,
+  RefView,
+  SyncStatus,
   DataDirSource,
   DatabaseNotice,
   ErrorKind,
@@ -61,4 +82,42 @@ export const ipc = {
   /** Calls `handler` whenever settings are saved; returns the unsubscribe function. */
   onSettingsChanged: (handler: (settings: Settings) => void) =>
     events.settingsChanged.listen((event) => handler(event.payload)),
+
+  // Sync
+  syncStatus: () => transport(() => commands.syncStatus()),
+  syncNow: () => transport(() => commands.syncNow()),
+  /** Calls `handler` on every sync status change (start, progress, end). */
+  onSyncStatusChanged: (handler: (status: SyncStatus) => void) =>
+    events.syncStatusChanged.listen((event) => handler(event.payload)),
+
+  // Accounts (the API key goes to Rust once and is never returned)
+  listAccounts: () => unwrap(commands.listAccounts()),
+  addAccount: (url: string, database: string, login: string, apiKey: string) =>
+    unwrap(commands.addAccount(url, database, login, apiKey)),
+  removeAccount: (id: number) => unwrap(commands.removeAccount(id)),
+  useAccount: (id: number) => unwrap(commands.useAccount(id)),
+
+  // Pipeline: reads come from the cache, edits go through the outbox
+  listLeads: (search: string | null = null, stageId: number | null = null) =>
+    unwrap(commands.listLeads(search, stageId)),
+  openLead: (id: number) => unwrap(commands.openLead(id)),
+  editLead: (id: number, edit: EditRequest) => unwrap(commands.editLead(id, edit)),
+  createLead: (
+    name: string,
+    fields: { phone?: string; email?: string; contactName?: string; stageId?: number } = {},
+  ) =>
+    unwrap(
+      commands.createLead(
+        name,
+        fields.phone ?? null,
+        fields.email ?? null,
+        fields.contactName ?? null,
+        fields.stageId ?? null,
+      ),
+    ),
+  listChanges: () => unwrap(commands.listChanges()),
+  retryChange: (id: number) => unwrap(commands.retryChange(id)),
+  discardChange: (id: number) => unwrap(commands.discardChange(id)),
+  resolveConflict: (id: number, keep: Keep, field: string | null = null) =>
+    unwrap(commands.resolveConflict(id, keep, field)),
 };

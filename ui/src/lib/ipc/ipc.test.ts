@@ -43,4 +43,42 @@ describe('ipc facade', () => {
     expect(failure).toBeInstanceOf(IpcError);
     expect((failure as IpcError).kind).toBe('internal');
   });
+
+  it('sends an edit under the names Rust expects, omitting unchanged fields', async () => {
+    let received: unknown;
+    mockIPC((cmd, args) => {
+      if (cmd === 'edit_lead') {
+        received = args;
+        return { id: 7, name: 'Ahmed', pending: 1, conflict: false };
+      }
+    });
+    const lead = await ipc.editLead(7, { op: 'update', stageId: 2, priority: 3 });
+    expect(received, 'id and a tagged edit; absent fields stay absent').toEqual({
+      id: 7,
+      edit: { op: 'update', stageId: 2, priority: 3 },
+    });
+    expect(lead.pending, 'the lead comes back as the rep now sees it').toBe(1);
+  });
+
+  it('reports an unreachable Odoo as offline when adding an account', async () => {
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe('add_account');
+      expect(args).toMatchObject({ url: 'https://acme.odoo.com', database: 'acme', login: 'sara' });
+      throw { kind: 'offline', message: 'Odoo at https://acme.odoo.com cannot be reached' };
+    });
+    const failure = await ipc
+      .addAccount('https://acme.odoo.com', 'acme', 'sara', 'k3y')
+      .catch((e: unknown) => e);
+    expect((failure as IpcError).kind, 'the form shows what to check').toBe('offline');
+  });
+
+  it('resolves a conflict on one field', async () => {
+    let received: unknown;
+    mockIPC((cmd, args) => {
+      if (cmd === 'resolve_conflict') received = args;
+      return null;
+    });
+    await ipc.resolveConflict(12, 'theirs', 'stage');
+    expect(received).toEqual({ id: 12, keep: 'theirs', field: 'stage' });
+  });
 });
