@@ -476,7 +476,7 @@ impl Client {
             .collect())
     }
 
-    /// Active users.
+    /// Users, archived ones included (old leads keep their salesperson's name).
     pub async fn users(&self) -> Result<Vec<User>, Error> {
         let rows = self
             .search_read(
@@ -484,7 +484,7 @@ impl Client {
                 &Domain::All,
                 &["name", "login", "partner_id"],
                 &Page::default(),
-                &Context::default(),
+                &Context::sync(),
             )
             .await?;
         Ok(rows

@@ -107,11 +107,26 @@ fn reference(id: Option<i64>, name: Option<String>) -> Option<Ref> {
     })
 }
 
-const LEAD_COLUMNS: &str = "id, name, kind, active, status, stage_id, stage_name, user_id, \
-    user_name, team_id, team_name, partner_id, partner_name, tag_ids, contact_name, \
-    company_name, email, phone, mobile, description, expected_revenue, probability, priority, \
-    lost_reason_id, lost_reason_name, source_id, source_name, medium_id, medium_name, \
-    campaign_id, campaign_name, deadline, closed_at, created_at, updated_at";
+/// The columns `lead_from_row` reads, in order, with the names of related records joined
+/// from their mirrors (`FROM` [`LEAD_FROM`]).
+const LEAD_COLUMNS: &str = "l.id, l.name, l.kind, l.active, l.status, l.stage_id, s.name, \
+    l.user_id, u.name, l.team_id, t.name, l.partner_id, l.partner_name, l.tag_ids, \
+    l.contact_name, l.company_name, l.email, l.phone, l.mobile, l.description, \
+    l.expected_revenue, l.probability, l.priority, l.lost_reason_id, r.name, l.source_id, \
+    so.name, l.medium_id, me.name, l.campaign_id, l.campaign_name, l.deadline, l.closed_at, \
+    l.created_at, l.updated_at";
+
+/// The lead table with its joined names; callers filter on `l.account_id`.
+const LEAD_FROM: &str = "lead l
+    LEFT JOIN stage s ON s.account_id = l.account_id AND s.id = l.stage_id
+    LEFT JOIN odoo_user u ON u.account_id = l.account_id AND u.id = l.user_id
+    LEFT JOIN lookup t ON t.account_id = l.account_id AND t.kind = 'team' AND t.id = l.team_id
+    LEFT JOIN lookup r ON r.account_id = l.account_id AND r.kind = 'lost_reason'
+        AND r.id = l.lost_reason_id
+    LEFT JOIN lookup so ON so.account_id = l.account_id AND so.kind = 'source'
+        AND so.id = l.source_id
+    LEFT JOIN lookup me ON me.account_id = l.account_id AND me.kind = 'medium'
+        AND me.id = l.medium_id";
 
 fn lead_from_row(row: &Row<'_>) -> rusqlite::Result<Lead> {
     let tags: String = row.get(13)?;
@@ -178,30 +193,25 @@ pub(super) fn upsert_lead(
 /// The upsert of [`upsert_lead`], prepared once for a whole page.
 fn upsert_statement<'t>(tx: &'t Transaction<'_>) -> Result<rusqlite::CachedStatement<'t>, Error> {
     Ok(tx.prepare_cached(
-        "INSERT INTO lead (account_id, id, name, kind, active, status, stage_id, stage_name,
-            user_id, user_name, team_id, team_name, partner_id, partner_name, tag_ids,
-            contact_name, company_name, email, phone, mobile, description, expected_revenue,
-            probability, priority, lost_reason_id, lost_reason_name, source_id, source_name,
-            medium_id, medium_name, campaign_id, campaign_name, deadline, closed_at, created_at,
-            updated_at, synced_at)
+        "INSERT INTO lead (account_id, id, name, kind, active, status, stage_id, user_id,
+            team_id, partner_id, partner_name, tag_ids, contact_name, company_name, email,
+            phone, mobile, description, expected_revenue, probability, priority,
+            lost_reason_id, source_id, medium_id, campaign_id, campaign_name, deadline,
+            closed_at, created_at, updated_at, synced_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35,
-            ?36, ?37)
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
          ON CONFLICT (account_id, id) DO UPDATE SET
             name = excluded.name, kind = excluded.kind, active = excluded.active,
             status = excluded.status, stage_id = excluded.stage_id,
-            stage_name = excluded.stage_name, user_id = excluded.user_id,
-            user_name = excluded.user_name, team_id = excluded.team_id,
-            team_name = excluded.team_name, partner_id = excluded.partner_id,
+            user_id = excluded.user_id, team_id = excluded.team_id,
+            partner_id = excluded.partner_id,
             partner_name = excluded.partner_name, tag_ids = excluded.tag_ids,
             contact_name = excluded.contact_name, company_name = excluded.company_name,
             email = excluded.email, phone = excluded.phone, mobile = excluded.mobile,
             description = excluded.description, expected_revenue = excluded.expected_revenue,
             probability = excluded.probability, priority = excluded.priority,
-            lost_reason_id = excluded.lost_reason_id,
-            lost_reason_name = excluded.lost_reason_name, source_id = excluded.source_id,
-            source_name = excluded.source_name, medium_id = excluded.medium_id,
-            medium_name = excluded.medium_name, campaign_id = excluded.campaign_id,
+            lost_reason_id = excluded.lost_reason_id, source_id = excluded.source_id,
+            medium_id = excluded.medium_id, campaign_id = excluded.campaign_id,
             campaign_name = excluded.campaign_name, deadline = excluded.deadline,
             closed_at = excluded.closed_at, created_at = excluded.created_at,
             updated_at = excluded.updated_at,
@@ -247,11 +257,8 @@ fn upsert_with(
             LeadStatus::Lost => "lost",
         },
         id_of(&lead.stage),
-        name_of(&lead.stage),
         id_of(&lead.user),
-        name_of(&lead.user),
         id_of(&lead.team),
-        name_of(&lead.team),
         id_of(&lead.partner),
         name_of(&lead.partner),
         tags,
@@ -265,11 +272,8 @@ fn upsert_with(
         lead.probability,
         lead.priority,
         id_of(&lead.lost_reason),
-        name_of(&lead.lost_reason),
         id_of(&lead.source),
-        name_of(&lead.source),
         id_of(&lead.medium),
-        name_of(&lead.medium),
         id_of(&lead.campaign),
         name_of(&lead.campaign),
         lead.deadline.map(format_date),
@@ -288,7 +292,9 @@ pub(super) fn lead_in(
 ) -> Result<Option<Lead>, Error> {
     Ok(tx
         .query_row(
-            &format!("SELECT {LEAD_COLUMNS} FROM lead WHERE account_id = ?1 AND id = ?2"),
+            &format!(
+                "SELECT {LEAD_COLUMNS} FROM {LEAD_FROM} WHERE l.account_id = ?1 AND l.id = ?2"
+            ),
             params![account, id],
             lead_from_row,
         )
@@ -571,11 +577,11 @@ impl Store {
 
     /// Cached leads matching `query`, most recently updated first.
     pub fn leads(&self, account: i64, query: &LeadQuery) -> Result<Vec<Lead>, Error> {
-        let mut sql = format!("SELECT {LEAD_COLUMNS} FROM lead WHERE account_id = ?1");
+        let mut sql = format!("SELECT {LEAD_COLUMNS} FROM {LEAD_FROM} WHERE l.account_id = ?1");
         let mut args: Vec<rusqlite::types::Value> = vec![account.into()];
         if let Some(stage) = query.stage_id {
             args.push(stage.into());
-            sql.push_str(&format!(" AND stage_id = ?{}", args.len()));
+            sql.push_str(&format!(" AND l.stage_id = ?{}", args.len()));
         }
         for word in query
             .search
@@ -587,21 +593,21 @@ impl Store {
             args.push(format!("%{}%", word.replace(['%', '_'], "")).into());
             let n = args.len();
             let mut clause = format!(
-                " AND (name LIKE ?{n} OR contact_name LIKE ?{n} OR company_name LIKE ?{n} \
-                 OR partner_name LIKE ?{n} OR email LIKE ?{n} OR description LIKE ?{n}"
+                " AND (l.name LIKE ?{n} OR l.contact_name LIKE ?{n} OR l.company_name LIKE ?{n} \
+                 OR l.partner_name LIKE ?{n} OR l.email LIKE ?{n} OR l.description LIKE ?{n}"
             );
             if digits.len() >= 3 {
                 args.push(format!("%{digits}%").into());
                 let d = args.len();
                 clause.push_str(&format!(
-                    " OR replace(replace(replace(replace(replace(coalesce(phone, ''), ' ', ''), \
+                    " OR replace(replace(replace(replace(replace(coalesce(l.phone, ''), ' ', ''), \
                      '-', ''), '+', ''), '(', ''), ')', '') LIKE ?{d}"
                 ));
             }
             clause.push(')');
             sql.push_str(&clause);
         }
-        sql.push_str(" ORDER BY coalesce(updated_at, '9999') DESC, id DESC");
+        sql.push_str(" ORDER BY coalesce(l.updated_at, '9999') DESC, l.id DESC");
         if let Some(limit) = query.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
         }

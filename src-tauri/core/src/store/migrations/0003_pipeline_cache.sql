@@ -57,7 +57,9 @@ CREATE TABLE partner (
 ) STRICT;
 
 -- Leads as the rep sees them: Odoo's values with the rep's pending edits applied on top.
--- Leads created here and not yet pushed have a negative id and a client_key.
+-- Leads created here and not yet pushed have a negative id and a client_key. The names of
+-- stages, users, teams, lost reasons, sources and mediums are joined from their mirrored
+-- tables when read (so a renamed stage shows its new name, and a page stores less).
 CREATE TABLE lead (
     account_id       INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
     id               INTEGER NOT NULL,
@@ -67,11 +69,8 @@ CREATE TABLE lead (
     active           INTEGER NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
     stage_id         INTEGER,
-    stage_name       TEXT,
     user_id          INTEGER,
-    user_name        TEXT,
     team_id          INTEGER,
-    team_name        TEXT,
     partner_id       INTEGER,
     partner_name     TEXT,
     tag_ids          TEXT NOT NULL, -- JSON array
@@ -85,11 +84,8 @@ CREATE TABLE lead (
     probability      REAL NOT NULL,
     priority         INTEGER NOT NULL,
     lost_reason_id   INTEGER,
-    lost_reason_name TEXT,
     source_id        INTEGER,
-    source_name      TEXT,
     medium_id        INTEGER,
-    medium_name      TEXT,
     campaign_id      INTEGER,
     campaign_name    TEXT,
     deadline         TEXT,
