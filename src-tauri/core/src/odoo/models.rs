@@ -111,6 +111,18 @@ fn stage(r: &Record, version: ServerVersion) -> Stage {
     }
 }
 
+/// A res.partner row as a domain partner.
+pub(super) fn partner(r: &Record) -> Partner {
+    Partner {
+        id: r.id(),
+        name: r.text("name").unwrap_or_default(),
+        email: r.text("email"),
+        phone: r.text("phone"),
+        mobile: r.text("mobile"),
+        is_company: r.bool("is_company"),
+    }
+}
+
 fn message(r: &Record) -> Message {
     Message {
         id: r.id(),
@@ -269,6 +281,28 @@ impl Client {
         Ok(rows.into_iter().map(lead_from_row).collect())
     }
 
+    /// One raw page of the sync read: the window's leads after `after`, by id.
+    fn lead_page(
+        &self,
+        window: &Domain,
+        fields: &Value,
+        after: i64,
+        page_size: usize,
+        ctx: &Context,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        let kwargs = values(&[
+            (
+                "domain",
+                window.clone().and(Domain::field("id").gt(after)).to_json(),
+            ),
+            ("fields", fields.clone()),
+            ("offset", json!(0)),
+            ("limit", json!(page_size)),
+            ("order", json!("id asc")),
+        ]);
+        self.fetch("crm.lead", "search_read", &[], kwargs, ctx)
+    }
+
     /// Reads every lead matching `window`, in id order, `page_size` at a time, handing each
     /// page to `on_page`; returns how many were read. The request for the next page leaves
     /// while the current one is decoded (on a blocking thread, so this task keeps driving
@@ -283,19 +317,7 @@ impl Client {
         mut on_page: impl FnMut(Vec<Lead>),
     ) -> Result<usize, Error> {
         let fields = json!(lead_fields(self.version()));
-        let request = |after: i64| {
-            let kwargs = values(&[
-                (
-                    "domain",
-                    window.clone().and(Domain::field("id").gt(after)).to_json(),
-                ),
-                ("fields", fields.clone()),
-                ("offset", json!(0)),
-                ("limit", json!(page_size)),
-                ("order", json!("id asc")),
-            ]);
-            self.fetch("crm.lead", "search_read", &[], kwargs, ctx)
-        };
+        let request = |after: i64| self.lead_page(window, &fields, after, page_size, ctx);
         let transport = self.transport();
         let mut total = 0;
         let mut current = request(0).await?;
@@ -346,19 +368,7 @@ impl Client {
         mut on_page: impl FnMut(LeadPage) -> F,
     ) -> Result<usize, Error> {
         let fields = json!(lead_fields(self.version()));
-        let request = |after: i64| {
-            let kwargs = values(&[
-                (
-                    "domain",
-                    window.clone().and(Domain::field("id").gt(after)).to_json(),
-                ),
-                ("fields", fields.clone()),
-                ("offset", json!(0)),
-                ("limit", json!(page_size)),
-                ("order", json!("id asc")),
-            ]);
-            self.fetch("crm.lead", "search_read", &[], kwargs, ctx)
-        };
+        let request = |after: i64| self.lead_page(window, &fields, after, page_size, ctx);
         let mut pages = 0;
         let mut after = 0;
         let mut current = request(after).await?;
@@ -454,26 +464,21 @@ impl Client {
             .collect())
     }
 
-    /// Partners by id.
-    pub async fn partners(&self, ids: &[i64]) -> Result<Vec<Partner>, Error> {
+    /// The res.partner fields CRM Desk reads (`mobile` only where it exists).
+    pub(super) fn partner_fields(&self) -> Vec<&'static str> {
         let mut fields = vec!["name", "email", "phone", "is_company"];
         if self.version().has_mobile() {
             fields.push("mobile");
         }
+        fields
+    }
+
+    /// Partners by id.
+    pub async fn partners(&self, ids: &[i64]) -> Result<Vec<Partner>, Error> {
         let rows = self
-            .read("res.partner", ids, &fields, &Context::sync())
+            .read("res.partner", ids, &self.partner_fields(), &Context::sync())
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Partner {
-                id: r.id(),
-                name: r.text("name").unwrap_or_default(),
-                email: r.text("email"),
-                phone: r.text("phone"),
-                mobile: r.text("mobile"),
-                is_company: r.bool("is_company"),
-            })
-            .collect())
+        Ok(rows.iter().map(partner).collect())
     }
 
     /// Users, archived ones included (old leads keep their salesperson's name).

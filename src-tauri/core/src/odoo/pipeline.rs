@@ -82,15 +82,11 @@ impl Client {
         since: PrimitiveDateTime,
     ) -> Result<Vec<Partner>, Error> {
         let domain = Domain::field("write_date").ge(format_datetime(since));
-        let mut fields = vec!["name", "email", "phone", "is_company"];
-        if self.version().has_mobile() {
-            fields.push("mobile");
-        }
         let rows = self
             .search_read(
                 "res.partner",
                 &domain,
-                &fields,
+                &self.partner_fields(),
                 &Page {
                     order: Some("id".into()),
                     ..Page::default()
@@ -98,17 +94,7 @@ impl Client {
                 &Context::sync(),
             )
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Partner {
-                id: r.id(),
-                name: r.text("name").unwrap_or_default(),
-                email: r.text("email"),
-                phone: r.text("phone"),
-                mobile: r.text("mobile"),
-                is_company: r.bool("is_company"),
-            })
-            .collect())
+        Ok(rows.iter().map(super::models::partner).collect())
     }
 
     /// Writes the rep's field changes to one lead.

@@ -495,15 +495,7 @@ impl Engine<'_> {
                     let Some(last) = page.last().map(|l| l.id) else {
                         return;
                     };
-                    let view: Vec<Lead> = page
-                        .into_iter()
-                        .map(|l| {
-                            if let Some(p) = l.partner.as_ref() {
-                                partners.insert(p.id);
-                            }
-                            overlay_pending(l, &pending, stages)
-                        })
-                        .collect();
+                    let view = rep_view(page, &pending, stages, &mut partners);
                     if failed.is_none()
                         && let Err(e) = self.store().save_lead_page(
                             self.id(),
@@ -549,15 +541,7 @@ impl Engine<'_> {
             report.leads_pulled += leads.len() as u64;
             let pending = self.store().edits_by_lead(self.id())?;
             let synced_at = format_datetime(self.clock.now());
-            let view: Vec<Lead> = leads
-                .into_iter()
-                .map(|l| {
-                    if let Some(p) = l.partner.as_ref() {
-                        partners.insert(p.id);
-                    }
-                    overlay_pending(l, &pending, stages)
-                })
-                .collect();
+            let view = rep_view(leads, &pending, stages, &mut partners);
             self.store()
                 .save_lead_page(self.id(), &view, &synced_at, None)?;
         }
@@ -687,6 +671,25 @@ impl Engine<'_> {
     }
 }
 
+/// The rep's view of leads read from Odoo (pending edits applied), noting the partners they
+/// reference.
+fn rep_view(
+    leads: Vec<Lead>,
+    pending: &HashMap<i64, Vec<Edit>>,
+    stages: &[Stage],
+    partners: &mut HashSet<i64>,
+) -> Vec<Lead> {
+    leads
+        .into_iter()
+        .map(|l| {
+            if let Some(p) = l.partner.as_ref() {
+                partners.insert(p.id);
+            }
+            overlay_pending(l, pending, stages)
+        })
+        .collect()
+}
+
 fn overlay_pending(lead: Lead, pending: &HashMap<i64, Vec<Edit>>, stages: &[Stage]) -> Lead {
     match pending.get(&lead.id) {
         Some(edits) => {
@@ -721,15 +724,7 @@ fn store_pages(
             continue;
         };
         let count = leads.len() as u64;
-        let view: Vec<Lead> = leads
-            .into_iter()
-            .map(|l| {
-                if let Some(p) = l.partner.as_ref() {
-                    partners.insert(p.id);
-                }
-                overlay_pending(l, pending, stages)
-            })
-            .collect();
+        let view = rep_view(leads, pending, stages, &mut partners);
         lock(store).save_lead_page(account, &view, synced_at, Some((LEADS, last)))?;
         stored.fetch_add(count, std::sync::atomic::Ordering::Relaxed);
         if let Some(why) = misread {
