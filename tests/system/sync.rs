@@ -105,10 +105,24 @@ fn json_of(out: &Output) -> Value {
 
 /// `crm-desk account add`, the key piped on stdin.
 fn add_account(data: &TestData, url: &str, login: &str, key: &str) -> Output {
-    let mut child = data
-        .command(&[
-            "account", "add", "--url", url, "--db", "demo", "--login", login, "--json",
-        ])
+    add_account_with(data, url, login, key, &[])
+}
+
+/// [`add_account`] with extra environment variables.
+fn add_account_with(
+    data: &TestData,
+    url: &str,
+    login: &str,
+    key: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut command = data.command(&[
+        "account", "add", "--url", url, "--db", "demo", "--login", login, "--json",
+    ]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -483,30 +497,13 @@ fn a_killed_sync_resumes_where_it_stopped() {
 fn adding_an_account_without_a_keyring_is_a_clear_error_and_keeps_nothing() {
     let sim = Sim::start(odoo_sim::Seed::Empty);
     let data = TestData::new();
-    let mut child = data
-        .command(&[
-            "account",
-            "add",
-            "--url",
-            &sim.url(),
-            "--db",
-            "demo",
-            "--login",
-            "sales1",
-        ])
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{SALES1_KEY}\n").as_bytes())
-        .expect("key");
-    let out = child.wait_with_output().expect("ends");
+    let out = add_account_with(
+        &data,
+        &sim.url(),
+        "sales1",
+        SALES1_KEY,
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

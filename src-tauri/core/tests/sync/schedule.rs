@@ -174,30 +174,22 @@ async fn only_one_sync_runs_at_a_time_per_account() {
         .lock(desk.account.id, Duration::ZERO)
         .await
         .expect("the first sync takes the lock");
-    let second = runner
-        .sync(
+    let sync = || {
+        runner.sync(
             &desk.account,
             &desk.client,
             SyncOptions::default(),
             Duration::ZERO,
             &|_| {},
         )
-        .await;
+    };
+    let second = sync().await;
     assert!(
         second.is_err_and(|e| e.to_string().contains("another CRM Desk is syncing")),
         "a second sync of the same account waits or says why"
     );
     drop(held);
-    runner
-        .sync(
-            &desk.account,
-            &desk.client,
-            SyncOptions::default(),
-            Duration::ZERO,
-            &|_| {},
-        )
-        .await
-        .expect("once the first is done, the next runs");
+    sync().await.expect("once the first is done, the next runs");
 }
 
 impl Desk {
