@@ -29,6 +29,13 @@ if cargo tree -p crm-core -e normal --prefix none | grep -E '^(tauri|axum|keyrin
   exit 1
 fi
 
+step "architecture: crm-bridge builds on a server without webkit (no tauri in its tree)"
+if cargo tree -p crm-bridge -e normal,build --prefix none | grep -E '^(tauri|wry|webkit2gtk|gtk|javascriptcore-rs)[ -]'; then
+  echo "crm-bridge must not depend on tauri or webkit (ARCHITECTURE.md, invariant 1)" >&2
+  exit 1
+fi
+echo "ok: $(cargo tree -p crm-bridge -e normal --prefix none | sort -u | wc -l) crates, none of them tauri or webkit"
+
 if [[ -n ${ODOO_URL:-} && -n ${ODOO_DB:-} && -n ${ODOO_LOGIN:-} && -n ${ODOO_API_KEY:-} ]]; then
   echo "live Odoo: the connector contract also runs against $ODOO_URL (database $ODOO_DB)"
 else

@@ -24,6 +24,20 @@ pub fn to_e164(raw: &str, default_region: Option<&str>) -> Option<String> {
     phonenumber::is_valid(&number).then(|| number.format().mode(Mode::E164).to_string())
 }
 
+/// A WhatsApp id (`wa_id`: country code and number, digits only) in E.164. Mexican ids may
+/// carry the legacy mobile `1` after the country code (`521…`), which is no longer a valid
+/// number: it is dropped (external-protocols.md §5).
+pub fn from_whatsapp_id(wa_id: &str) -> Option<String> {
+    let digits = digits(wa_id);
+    if digits.is_empty() {
+        return None;
+    }
+    to_e164(&format!("+{digits}"), None).or_else(|| {
+        let rest = digits.strip_prefix("521").filter(|r| r.len() == 10)?;
+        to_e164(&format!("+52{rest}"), None)
+    })
+}
+
 /// Only the digits: a formatting-insensitive key for search and comparison.
 pub fn digits(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_digit).collect()
@@ -32,6 +46,25 @@ pub fn digits(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whatsapp_ids_become_e164() {
+        assert_eq!(
+            from_whatsapp_id("5511987654321").as_deref(),
+            Some("+5511987654321")
+        );
+        assert_eq!(
+            from_whatsapp_id("5215512345678").as_deref(),
+            Some("+525512345678"),
+            "the legacy Mexican mobile 1 is dropped"
+        );
+        assert_eq!(
+            from_whatsapp_id("US.13491208655302741918"),
+            None,
+            "a user id is no phone"
+        );
+        assert_eq!(from_whatsapp_id(""), None);
+    }
 
     #[test]
     fn the_same_number_written_many_ways() {

@@ -1169,6 +1169,12 @@ impl Db {
         if let Some(subject) = kwargs.get("subject") {
             vals.insert("subject".into(), subject.clone());
         }
+        if let Some(message_id) = kwargs.get("message_id").filter(|v| v.is_string()) {
+            vals.insert("message_id".into(), message_id.clone());
+        }
+        if let Some(partners) = kwargs.get("partner_ids").and_then(Value::as_array) {
+            vals.insert("partner_ids".into(), json!([[6, 0, partners]]));
+        }
         // Posting does not write the document: its write_date stays (§3.4).
         let id = self.create(env, "mail.message", &[vals])?[0];
         Ok(id)

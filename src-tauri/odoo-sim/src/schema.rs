@@ -396,6 +396,10 @@ impl Schema {
                     f("subtype_id", "Subtype", Many2one("mail.message.subtype")),
                     f("author_id", "Author", Many2one("res.partner")),
                     f("email_from", "From", Char),
+                    // Message-Id: indexed in Odoo; mail gateways (and crm-bridge) pass it to
+                    // message_post to find a message again.
+                    f("message_id", "Message-Id", Char),
+                    f("partner_ids", "Recipients", Many2many("res.partner")),
                     f("is_internal", "Employee Only", Boolean),
                 ],
             ),

@@ -10,6 +10,7 @@ mod client;
 mod contacts;
 mod domain;
 mod error;
+mod inbound;
 mod models;
 mod pipeline;
 mod record;
@@ -21,6 +22,7 @@ pub use client::{
 };
 pub use domain::{Domain, Field, Op};
 pub use error::{Error, ErrorKind};
+pub use inbound::{InboundLead, chatter_key};
 pub use models::{LeadPage, Post, StageTotal, lead_fields};
 pub use pipeline::window_domain;
 pub use record::{Record, Ref, format_datetime};

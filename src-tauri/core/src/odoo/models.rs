@@ -582,25 +582,7 @@ impl Client {
             ("message_type", json!("comment")),
             ("subtype_xmlid", json!(subtype)),
         ]);
-        let result = self
-            .call(
-                "crm.lead",
-                "message_post",
-                &[lead_id],
-                kwargs,
-                &Context::default(),
-            )
-            .await?;
-        // ≤18 over JSON-RPC returns an int; 19 returns [id].
-        result
-            .as_i64()
-            .or_else(|| {
-                result
-                    .as_array()
-                    .and_then(|a| a.first())
-                    .and_then(Value::as_i64)
-            })
-            .ok_or_else(|| Error::Protocol(format!("message_post returned {result}")))
+        self.post_values("crm.lead", lead_id, kwargs).await
     }
 
     /// Count and expected revenue per stage: `formatted_read_group` where it exists

@@ -11,6 +11,7 @@
 
 mod accounts;
 mod cache;
+pub mod inbox;
 mod migrations;
 mod outbox;
 
