@@ -95,6 +95,7 @@ impl Shared {
         arrived: Arc<Notify>,
     ) -> anyhow::Result<Self> {
         let inbox = Inbox::open(&config.inbox_file())?;
+        inbox.relax_durability()?;
         Ok(Self {
             config,
             metrics,
@@ -228,44 +229,57 @@ impl Shared {
         Ok(linked)
     }
 
-    /// Splits waiting webhooks into messages and receipts. Returns how many webhooks.
+    /// Splits waiting webhooks into messages and receipts, a batch per transaction.
+    /// Returns how many webhooks.
     pub fn expand(&self) -> anyhow::Result<usize> {
-        let mut inbox = self.inbox();
-        let deliveries = inbox.unexpanded(64)?;
-        for delivery in &deliveries {
-            let notification = match whatsapp::parse(&delivery.body) {
-                Ok(n) => n,
-                Err(e) => {
+        let deliveries = self.inbox().unexpanded(256)?;
+        if deliveries.is_empty() {
+            return Ok(0);
+        }
+        // Parsing happens outside the inbox lock: the HTTP health check and the delivery
+        // tasks share it.
+        let parsed: Vec<(whatsapp::Notification, Vec<NewMessage>, Vec<NewStatus>)> = deliveries
+            .iter()
+            .map(|delivery| {
+                let notification = whatsapp::parse(&delivery.body).unwrap_or_else(|e| {
                     // Checked before it was stored; only a hand-edited inbox gets here.
                     tracing::error!(delivery = delivery.id, "stored webhook does not parse: {e}");
                     whatsapp::Notification::default()
-                }
-            };
-            let messages: Vec<NewMessage> = notification
-                .messages
-                .iter()
-                .map(|m| NewMessage {
-                    wamid: m.message.id.clone(),
-                    sender: m.sender_key().to_owned(),
-                    payload: serde_json::to_string(m).unwrap_or_default(),
-                })
-                .collect();
-            let statuses: Vec<NewStatus> = notification
-                .statuses
-                .iter()
-                .map(|s| NewStatus {
-                    wamid: s.id.clone(),
-                    status: s.status.clone(),
-                    at: s.timestamp,
-                    recipient: s
-                        .recipient_user_id
-                        .clone()
-                        .or_else(|| s.recipient_id.clone()),
-                    errors: s.errors.as_ref().map(ToString::to_string),
-                })
-                .collect();
-            let added = inbox.expand(delivery, &messages, &statuses)?;
-            let m = &self.metrics;
+                });
+                let messages = notification
+                    .messages
+                    .iter()
+                    .map(|m| NewMessage {
+                        wamid: m.message.id.clone(),
+                        sender: m.sender_key().to_owned(),
+                        payload: serde_json::to_string(m).unwrap_or_default(),
+                    })
+                    .collect();
+                let statuses = notification
+                    .statuses
+                    .iter()
+                    .map(|s| NewStatus {
+                        wamid: s.id.clone(),
+                        status: s.status.clone(),
+                        at: s.timestamp,
+                        recipient: s
+                            .recipient_user_id
+                            .clone()
+                            .or_else(|| s.recipient_id.clone()),
+                        errors: s.errors.as_ref().map(ToString::to_string),
+                    })
+                    .collect();
+                (notification, messages, statuses)
+            })
+            .collect();
+        let batch: Vec<_> = deliveries
+            .iter()
+            .zip(&parsed)
+            .map(|(d, (_, m, s))| (d, m.as_slice(), s.as_slice()))
+            .collect();
+        let added = self.inbox().expand_all(&batch)?;
+        let m = &self.metrics;
+        for ((notification, messages, statuses), added) in parsed.iter().zip(added) {
             m.received.inc_by(added.messages);
             m.duplicates
                 .inc_by(added.duplicate_messages + added.duplicate_statuses);
@@ -422,6 +436,7 @@ pub async fn run(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut tasks: JoinSet<()> = JoinSet::new();
     // Which sender each task serves, so a finished (or panicked) task frees its sender.
     let mut serving: HashMap<tokio::task::Id, String> = HashMap::new();
+    let mut last_gauges = std::time::Instant::now();
     loop {
         if *stop.borrow() {
             break;
@@ -448,7 +463,11 @@ pub async fn run(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             let handle = tasks.spawn(async move { shared.attempt(message).await });
             serving.insert(handle.id(), sender);
         }
-        shared.refresh_gauges();
+        // Counting is a scan of the inbox: once a second is enough for the gauges.
+        if last_gauges.elapsed() >= Duration::from_secs(1) {
+            shared.refresh_gauges();
+            last_gauges = std::time::Instant::now();
+        }
         // Messages due now were started above unless their sender is busy or every worker
         // is: a finishing task wakes the loop then. Otherwise wake for the next retry, new
         // webhooks, or once a second (dead letters replayed from the command line).

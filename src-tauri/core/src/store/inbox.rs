@@ -218,6 +218,15 @@ impl Inbox {
         Self::prepare(conn, path)
     }
 
+    /// Lets this connection's commits skip the disk flush. Only for the worker's connection:
+    /// a power cut may then undo its last commits (a split webhook, a finished message), and
+    /// both are redone safely — splitting is idempotent, and delivering looks before it
+    /// writes. Intake commits (the webhooks themselves) always flush.
+    pub fn relax_durability(&self) -> Result<(), Error> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     /// A private inbox in memory, for tests.
     pub fn open_in_memory() -> Result<Self, Error> {
         Self::prepare(Connection::open_in_memory()?, Path::new(":memory:"))
@@ -272,9 +281,18 @@ impl Inbox {
         messages: &[NewMessage],
         statuses: &[NewStatus],
     ) -> Result<Expanded, Error> {
+        Ok(self.expand_all(&[(delivery, messages, statuses)])?[0])
+    }
+
+    /// [`Inbox::expand`] for several deliveries in one transaction.
+    pub fn expand_all(
+        &mut self,
+        batch: &[(&Delivery, &[NewMessage], &[NewStatus])],
+    ) -> Result<Vec<Expanded>, Error> {
         let tx = self.conn.transaction()?;
-        let mut out = Expanded::default();
-        {
+        let mut all = Vec::with_capacity(batch.len());
+        for &(delivery, messages, statuses) in batch {
+            let mut out = Expanded::default();
             let mut insert = tx.prepare_cached(
                 "INSERT INTO message (wamid, delivery_id, sender, received_at, payload)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (wamid) DO NOTHING",
@@ -316,9 +334,10 @@ impl Inbox {
                 "UPDATE delivery SET expanded = 1 WHERE id = ?1",
                 params![delivery.id],
             )?;
+            all.push(out);
         }
         tx.commit()?;
-        Ok(out)
+        Ok(all)
     }
 
     /// The next message of each sender (the oldest pending one) that is due at `now`, except
@@ -451,6 +470,16 @@ impl Inbox {
             }
         };
         Ok(n as u64)
+    }
+
+    /// For delivered messages: milliseconds from the webhook's arrival to Odoo's answer to
+    /// the chatter note (the benchmark's end-to-end latency).
+    pub fn delivery_latencies_ms(&self) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT finished_at - received_at FROM message WHERE state = 'done' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Counts for health and metrics.

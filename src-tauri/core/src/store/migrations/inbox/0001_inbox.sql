@@ -37,6 +37,8 @@ CREATE TABLE message (
 ) STRICT;
 -- The worker takes the oldest pending message of each sender (messages of one sender in order).
 CREATE INDEX message_pending ON message (sender, id) WHERE state = 'pending';
+-- When the next retry is due, without reading every waiting message.
+CREATE INDEX message_due ON message (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX message_dead ON message (id) WHERE state = 'dead';
 
 -- Delivery receipts of messages the business sent: recorded, not turned into leads.
