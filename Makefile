@@ -7,7 +7,7 @@ UI := ui
 TAURI := $(UI)/node_modules/.bin/tauri
 
 .DEFAULT_GOAL := help
-.PHONY: help setup ui build run dev test check fix bindings migration icons bench sim release clean
+.PHONY: help setup ui build run demo demo-message dev test check fix bindings migration icons bench sim release clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,13 @@ build: ui ## Build the UI and the whole workspace (debug): target/debug/crm-desk
 run: build ## Build and open the app (under Xvfb when there is no display)
 	@if [[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]]; then target/debug/crm-desk; \
 	else echo "no display: running under Xvfb"; xvfb-run -a -s "-screen 0 1280x800x24" target/debug/crm-desk; fi
+
+demo: build ## odoo-sim + crm-bridge + the app on the demo account (then: make demo-message)
+	@scripts/demo.sh
+
+demo-message: ## Post a signed WhatsApp webhook to the demo bridge: make demo-message TEXT="Hi" FROM="+9665..."
+	@test -n "$(TEXT)" -a -n "$(FROM)" || { echo 'usage: make demo-message TEXT="Hello" FROM="+966551234567"'; exit 2; }
+	@source scripts/demo.env && target/debug/crm-bridge send-test --text "$(TEXT)" --from "$(FROM)"
 
 dev: ## Hot-reload development (needs a display); a separate identifier keeps dev data apart
 	@scripts/setup.sh run
@@ -65,4 +72,4 @@ release: ui ## Release build (binary in target/release/crm-desk)
 
 clean: ## Remove build output
 	$(CARGO) clean
-	rm -rf $(UI)/build $(UI)/.svelte-kit gen
+	rm -rf $(UI)/build $(UI)/.svelte-kit gen .demo

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Everything the bridge needs.
+/// Everything the bridge needs. Unknown keys inside a section are refused (a typo must not
+/// silently fall back to a default); unknown top-level keys are ignored, as other tools'
+/// `BRIDGE_*` variables may share the environment.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Address to listen on.
     pub listen: String,
