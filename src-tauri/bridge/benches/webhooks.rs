@@ -249,13 +249,7 @@ fn main() {
             });
         }
         loop {
-            let counts = service
-                .shared
-                .inbox
-                .lock()
-                .expect("inbox")
-                .counts()
-                .expect("counts");
+            let counts = service.shared.counts().expect("counts");
             if counts.done as usize >= total {
                 break;
             }

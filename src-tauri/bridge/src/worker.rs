@@ -17,7 +17,7 @@ use crate::metrics::Metrics;
 use crate::whatsapp::{self, Inbound};
 use crm_core::crm::WhatsAppContact;
 use crm_core::odoo::{self, Client, InboundLead, Options, RetryPolicy, chatter_key};
-use crm_core::store::inbox::{Inbox, InboxMessage, NewMessage, NewStatus};
+use crm_core::store::inbox::{Inbox, InboxCounts, InboxMessage, NewMessage, NewStatus};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -420,9 +420,14 @@ impl Shared {
         }
     }
 
+    /// How many messages are where.
+    pub fn counts(&self) -> Result<InboxCounts, crm_core::store::Error> {
+        self.inbox().counts()
+    }
+
     /// Refreshes the gauges.
     pub fn refresh_gauges(&self) {
-        if let Ok(counts) = self.inbox().counts() {
+        if let Ok(counts) = self.counts() {
             self.metrics.pending.set(counts.pending as i64);
             self.metrics.dead.set(counts.dead as i64);
         }

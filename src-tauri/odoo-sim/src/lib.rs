@@ -149,6 +149,30 @@ impl Running {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Sets the fault plan, as `POST /__sim/faults` does (the JSON shape of
+    /// [`faults::FaultPlan`]). Panics on a plan the endpoint would refuse, or when the
+    /// simulator was started without `faults`: for tests.
+    pub fn set_faults(&self, plan: serde_json::Value) {
+        let text = plan.to_string();
+        let parsed: faults::FaultPlan = serde_json::from_value(plan)
+            .unwrap_or_else(|e| panic!("invalid fault plan {text}: {e}"));
+        let faults = self
+            .sim
+            .faults
+            .as_ref()
+            .unwrap_or_else(|| panic!("odoo-sim was started without faults"));
+        if let Err(e) = faults.set(parsed) {
+            panic!("fault plan {text} refused: {e}");
+        }
+    }
+
+    /// Clears the fault plan.
+    pub fn clear_faults(&self) {
+        if let Some(faults) = &self.sim.faults {
+            let _ = faults.set(faults::FaultPlan::default());
+        }
+    }
 }
 
 impl Drop for Running {

@@ -64,18 +64,14 @@ async fn answers_lost_after_odoo_did_the_work_do_not_double_anything() {
     let odoo = odoo(&sim.url()).await;
     // Connect first, so the lost answers hit the message's own steps.
     service.shared.linked().await.expect("connects");
-    set_faults(
-        &sim,
-        serde_json::json!({"lost_answers": [
-            {"model": "res.partner", "method": "create", "times": 1},
-            {"model": "crm.lead", "method": "create", "times": 1},
-            {"model": "crm.lead", "method": "message_post", "times": 1},
-        ]}),
-    )
-    .await;
+    sim.set_faults(serde_json::json!({"lost_answers": [
+        {"model": "res.partner", "method": "create", "times": 1},
+        {"model": "crm.lead", "method": "create", "times": 1},
+        {"model": "crm.lead", "method": "message_post", "times": 1},
+    ]}));
     post_signed(&url, &text("wamid.LOST1", "971504445555", "Huda", "hello")).await;
     settle(&service, 1, Duration::from_secs(15)).await;
-    clear_faults(&sim).await;
+    sim.clear_faults();
     assert_eq!(
         notes_for(&odoo, "wamid.LOST1").await.len(),
         1,
@@ -155,7 +151,7 @@ async fn odoo_down_means_retries_then_dead_letters_an_alert_and_a_replay_deliver
         .linked()
         .await
         .expect("connects while Odoo is up");
-    set_faults(&sim, serde_json::json!({"http_500_rate": 1.0})).await;
+    sim.set_faults(serde_json::json!({"http_500_rate": 1.0}));
     for i in 0..3 {
         let body = text(
             &format!("wamid.DOWN{i}"),
@@ -230,7 +226,7 @@ async fn odoo_down_means_retries_then_dead_letters_an_alert_and_a_replay_deliver
     }
 
     // Odoo is back: the alert reaches the manager's inbox, the replay delivers everything.
-    clear_faults(&sim).await;
+    sim.clear_faults();
     let bin = env!("CARGO_BIN_EXE_crm-bridge");
     let listed = std::process::Command::new(bin)
         .args(["dead-letters", "list", "--json"])

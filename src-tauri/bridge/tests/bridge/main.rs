@@ -112,13 +112,7 @@ pub fn fixture(name: &str) -> String {
 pub async fn settle(service: &Service, done: u64, within: Duration) {
     let start = Instant::now();
     loop {
-        let counts = service
-            .shared
-            .inbox
-            .lock()
-            .expect("inbox")
-            .counts()
-            .expect("counts");
+        let counts = service.shared.counts().expect("counts");
         if counts.done >= done && counts.pending == 0 && counts.unexpanded == 0 {
             assert_eq!(
                 counts.done, done,
@@ -192,22 +186,4 @@ pub async fn leads_of_phone(odoo: &Client, e164: &str) -> Vec<crm_core::odoo::Re
     )
     .await
     .expect("search leads")
-}
-
-pub async fn set_faults(sim: &odoo_sim::Running, plan: serde_json::Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/__sim/faults", sim.url()))
-        .json(&plan)
-        .send()
-        .await
-        .expect("faults endpoint");
-    assert!(resp.status().is_success(), "fault plan accepted: {plan}");
-}
-
-pub async fn clear_faults(sim: &odoo_sim::Running) {
-    reqwest::Client::new()
-        .delete(format!("{}/__sim/faults", sim.url()))
-        .send()
-        .await
-        .expect("faults endpoint");
 }

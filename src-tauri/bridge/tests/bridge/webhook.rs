@@ -130,13 +130,7 @@ async fn oversized_and_malformed_bodies_are_refused_and_not_stored() {
         "a valid payload without messages is acknowledged"
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let counts = service
-        .shared
-        .inbox
-        .lock()
-        .expect("inbox")
-        .counts()
-        .expect("counts");
+    let counts = service.shared.counts().expect("counts");
     assert_eq!(
         (counts.pending, counts.done),
         (0, 0),
@@ -261,13 +255,7 @@ async fn receipts_are_recorded_once_and_make_no_lead() {
         assert_eq!(post_signed(&url, &fixture(name)).await, 200, "{name}");
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let counts = service
-        .shared
-        .inbox
-        .lock()
-        .expect("inbox")
-        .counts()
-        .expect("counts");
+    let counts = service.shared.counts().expect("counts");
     assert_eq!(
         counts.statuses, 4,
         "(id, status) recorded once each: {counts:?}"

@@ -69,19 +69,7 @@ impl Client {
         let domain = Domain::field("partner_id")
             .eq(partner_id)
             .and(Domain::field("stage_id.is_won").eq(false));
-        let found = self
-            .search(
-                "crm.lead",
-                &domain,
-                &Page {
-                    limit: Some(1),
-                    order: Some("id".into()),
-                    ..Page::default()
-                },
-                &Context::default(),
-            )
-            .await?;
-        Ok(found.first().copied())
+        self.first_id("crm.lead", &domain).await
     }
 
     /// Creates the lead of a new conversation; returns its id.
@@ -143,21 +131,8 @@ impl Client {
     /// The id of the record of `model` named `name`, created when there is none (UTM sources
     /// and mediums, tags).
     pub async fn find_or_create_named(&self, model: &str, name: &str) -> Result<i64, Error> {
-        let page = Page {
-            limit: Some(1),
-            order: Some("id".into()),
-            ..Page::default()
-        };
-        let found = self
-            .search(
-                model,
-                &Domain::field("name").eq(name),
-                &page,
-                &Context::default(),
-            )
-            .await?;
-        match found.first() {
-            Some(id) => Ok(*id),
+        match self.find_named(model, name).await? {
+            Some(id) => Ok(id),
             None => {
                 self.create(model, values(&[("name", json!(name))]), &Context::default())
                     .await
@@ -167,29 +142,24 @@ impl Client {
 
     /// The id of the record of `model` named `name`, if there is one.
     pub async fn find_named(&self, model: &str, name: &str) -> Result<Option<i64>, Error> {
-        let found = self
-            .search(
-                model,
-                &Domain::field("name").eq(name),
-                &Page {
-                    limit: Some(1),
-                    order: Some("id".into()),
-                    ..Page::default()
-                },
-                &Context::default(),
-            )
-            .await?;
-        Ok(found.first().copied())
+        self.first_id(model, &Domain::field("name").eq(name)).await
     }
 
     /// The user with this login.
     pub async fn user_by_login(&self, login: &str) -> Result<Option<i64>, Error> {
+        self.first_id("res.users", &Domain::field("login").eq(login))
+            .await
+    }
+
+    /// The lowest id matching `domain`.
+    async fn first_id(&self, model: &str, domain: &Domain) -> Result<Option<i64>, Error> {
         let found = self
             .search(
-                "res.users",
-                &Domain::field("login").eq(login),
+                model,
+                domain,
                 &Page {
                     limit: Some(1),
+                    order: Some("id".into()),
                     ..Page::default()
                 },
                 &Context::default(),

@@ -8,7 +8,7 @@
 //! - a message leaves `pending` only as `done` (with the Odoo ids) or `dead` (with its error);
 //!   `replay` puts dead ones back.
 
-use super::{Error, check_header, classify};
+use super::{Error, classify, open_wal};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use std::collections::HashSet;
@@ -198,20 +198,8 @@ impl Inbox {
     /// unreadable inbox is never moved aside: it may hold unprocessed webhooks, so the bridge
     /// refuses to start and says which file is damaged.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        check_header(path)?;
+        let conn = open_wal(path, STEPS.len() as u32)?;
         let unreadable = |e: rusqlite::Error| classify(e, path);
-        let conn = Connection::open(path).map_err(unreadable)?;
-        conn.busy_timeout(super::BUSY_TIMEOUT).map_err(unreadable)?;
-        check_version(&conn, path)?;
-        let _: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(unreadable)?;
         // A webhook is acknowledged after its commit: the commit must reach the disk.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(unreadable)?;
@@ -618,22 +606,6 @@ impl Inbox {
         )?;
         Ok((value as usize) % len)
     }
-}
-
-/// A file written by a newer crm-bridge is never touched.
-fn check_version(conn: &Connection, path: &Path) -> Result<(), Error> {
-    let found: u32 = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|e| classify(e, path))?;
-    let supported = STEPS.len() as u32;
-    if found > supported {
-        return Err(Error::TooNew {
-            path: path.to_path_buf(),
-            found,
-            supported,
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

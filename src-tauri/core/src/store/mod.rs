@@ -116,25 +116,8 @@ pub struct Opened {
 impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        check_header(path)?;
+        let conn = open_wal(path, LATEST_SCHEMA_VERSION)?;
         let unreadable = |e: rusqlite::Error| classify(e, path);
-        let conn = Connection::open(path).map_err(unreadable)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
-        // Check the version before anything writes to the file (switching to WAL rewrites the
-        // header): a newer build's file must stay byte-for-byte as it was.
-        check_not_too_new(&conn, path)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(unreadable)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(%mode, "SQLite refused WAL mode; concurrent reads will block on writes");
-        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(unreadable)?;
         // A pipeline of 50,000 leads is ~30 MB: keep it in SQLite's cache and map the file,
@@ -154,7 +137,7 @@ impl Store {
     fn prepare(mut conn: Connection, path: &Path) -> Result<Self, Error> {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| classify(e, path))?;
-        check_not_too_new(&conn, path)?;
+        check_not_too_new(&conn, path, LATEST_SCHEMA_VERSION)?;
         migrations::MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|e| match e {
@@ -198,6 +181,32 @@ impl Store {
     }
 }
 
+/// Opens the database file at `path` (creating its folder) in WAL mode with a busy timeout,
+/// after checking that it is a SQLite file whose schema (`user_version`) is at most
+/// `supported`. Nothing is written before those checks pass.
+fn open_wal(path: &Path, supported: u32) -> Result<Connection, Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    check_header(path)?;
+    let unreadable = |e: rusqlite::Error| classify(e, path);
+    let conn = Connection::open(path).map_err(unreadable)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
+    // Check the version before anything writes to the file (switching to WAL rewrites the
+    // header): a newer build's file must stay byte-for-byte as it was.
+    check_not_too_new(&conn, path, supported)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(unreadable)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, "SQLite refused WAL mode; concurrent reads will block on writes");
+    }
+    Ok(conn)
+}
+
 /// Rejects a file that is not a SQLite database before SQLite opens it: SQLite would delete
 /// the `-wal` file next to such a file, and that WAL may hold the user's last edits.
 fn check_header(path: &Path) -> Result<(), Error> {
@@ -228,15 +237,15 @@ fn check_header(path: &Path) -> Result<(), Error> {
 
 /// Reading `user_version` is also the first read of the file header, so a file that is not a
 /// database fails here as [`Error::Unreadable`].
-fn check_not_too_new(conn: &Connection, path: &Path) -> Result<(), Error> {
+fn check_not_too_new(conn: &Connection, path: &Path, supported: u32) -> Result<(), Error> {
     let found: u32 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| classify(e, path))?;
-    if found > LATEST_SCHEMA_VERSION {
+    if found > supported {
         return Err(Error::TooNew {
             path: path.to_path_buf(),
             found,
-            supported: LATEST_SCHEMA_VERSION,
+            supported,
         });
     }
     Ok(())

@@ -200,9 +200,9 @@ async fn run(seed: u64) {
                     "lost_answer_rate": rng.random_range(0.0..0.3),
                     "seed": rng.random::<u64>(),
                 });
-                set_faults(&sim, plan).await;
+                sim.set_faults(plan);
                 let _ = p.desk.try_sync(rng.random_bool(0.5)).await;
-                clear_faults(&sim).await;
+                sim.clear_faults();
             }
             8 => players[who].offline_for = rng.random_range(1..5),
             9 => {
@@ -257,7 +257,7 @@ async fn run(seed: u64) {
     }
 
     // Back online for good. Every acknowledged edit is now pushed or visible in the outbox.
-    clear_faults(&sim).await;
+    sim.clear_faults();
     for p in &players {
         let mut tries = 0;
         while p.desk.try_sync(true).await.is_err() {

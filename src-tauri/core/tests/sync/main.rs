@@ -196,21 +196,3 @@ pub async fn assert_mirrors(desk: &Desk, why: &str) {
         assert_eq!(l, s, "{why}: lead {} differs from Odoo's", s.id);
     }
 }
-
-pub async fn set_faults(sim: &odoo_sim::Running, plan: serde_json::Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/__sim/faults", sim.url()))
-        .json(&plan)
-        .send()
-        .await
-        .expect("faults endpoint");
-    assert!(resp.status().is_success(), "fault plan accepted: {plan}");
-}
-
-pub async fn clear_faults(sim: &odoo_sim::Running) {
-    reqwest::Client::new()
-        .delete(format!("{}/__sim/faults", sim.url()))
-        .send()
-        .await
-        .expect("faults endpoint");
-}

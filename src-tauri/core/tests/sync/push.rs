@@ -66,7 +66,7 @@ async fn offline_edits_apply_at_once_and_reach_odoo_when_back_online() {
         desk.sync().await;
         let open = desk.my_open_leads();
         let (l, l2) = (open[0], open[1]);
-        set_faults(&sim, json!({"drop_rate": 1.0})).await;
+        sim.set_faults(json!({"drop_rate": 1.0}));
 
         use LeadField::*;
         let edits = [
@@ -145,7 +145,7 @@ async fn offline_edits_apply_at_once_and_reach_odoo_when_back_online() {
             "{version}: the local view keeps my edits"
         );
 
-        clear_faults(&sim).await;
+        sim.clear_faults();
         let report = desk.sync().await;
         assert_eq!(
             report.pushed, 12,
@@ -423,12 +423,10 @@ async fn a_refused_push_stays_with_its_error_while_other_edits_flow() {
     desk.sync().await;
     let open = desk.my_open_leads();
     let (l, l2) = (open[0], open[1]);
-    set_faults(
-        &sim,
+    sim.set_faults(
         json!({"rpc_errors": [{"model": "crm.lead", "method": "write",
         "error": "validation", "message": "The phone number looks wrong"}]}),
-    )
-    .await;
+    );
     let failing = desk.edit(l, set(LeadField::Phone, FieldValue::Text("12".into())));
     let held = desk.edit(l, set(LeadField::Priority, FieldValue::Stars(2)));
     desk.edit(
@@ -459,7 +457,7 @@ async fn a_refused_push_stays_with_its_error_while_other_edits_flow() {
         "a later edit of the same lead waits behind the failure"
     );
 
-    clear_faults(&sim).await;
+    sim.clear_faults();
     desk::retry(&mut desk.store(), desk.account.id, failing).expect("retry");
     desk.sync().await;
     assert!(desk.outbox().is_empty(), "retried and pushed");
@@ -471,11 +469,9 @@ async fn a_refused_push_stays_with_its_error_while_other_edits_flow() {
         Some("12")
     );
 
-    set_faults(
-        &sim,
+    sim.set_faults(
         json!({"rpc_errors": [{"model": "crm.lead", "method": "write", "error": "access"}]}),
-    )
-    .await;
+    );
     let name = desk.lead(l).name;
     let bad = desk.edit(
         l,
@@ -488,7 +484,7 @@ async fn a_refused_push_stays_with_its_error_while_other_edits_flow() {
     );
     desk::discard(&mut desk.store(), desk.account.id, bad).expect("discard");
     assert_eq!(desk.lead(l).name, name, "discarding undoes the edit here");
-    clear_faults(&sim).await;
+    sim.clear_faults();
     desk.sync().await;
     assert_mirrors(&desk, "after a discard").await;
 }
@@ -520,15 +516,11 @@ async fn a_retried_push_never_applies_twice() {
             l,
             set(LeadField::ExpectedRevenue, FieldValue::Number(777.0)),
         );
-        set_faults(
-            &sim,
-            json!({"lost_answers": [
-                {"model": "crm.lead", "method": "create"},
-                {"model": "crm.lead", "method": "message_post"},
-                {"model": "crm.lead", "method": "write"},
-            ]}),
-        )
-        .await;
+        sim.set_faults(json!({"lost_answers": [
+            {"model": "crm.lead", "method": "create"},
+            {"model": "crm.lead", "method": "message_post"},
+            {"model": "crm.lead", "method": "write"},
+        ]}));
         let mut failures = 0;
         while desk.try_sync(true).await.is_err() {
             failures += 1;
