@@ -158,3 +158,77 @@ async fn killed_at_random_points_every_message_lands_exactly_once() {
     bridge.child.kill().expect("stop");
     let _ = bridge.child.wait();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_the_delivery_in_flight_and_secrets_stay_out_of_the_log() {
+    let sim = sim().await;
+    let odoo = odoo(&sim.url()).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_crm-bridge"))
+        .env("BRIDGE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("BRIDGE_DATA_DIR", dir.path())
+        .env("WHATSAPP_APP_SECRET", APP_SECRET)
+        .env("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
+        .env("ODOO_URL", sim.url())
+        .env("ODOO_DB", "demo")
+        .env("ODOO_LOGIN", "admin")
+        .env("ODOO_API_KEY", ADMIN_KEY)
+        .env("BRIDGE_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("crm-bridge starts");
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    let start = Instant::now();
+    while reqwest::get(&health).await.is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "crm-bridge listens"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Every Odoo answer now takes 700 ms: the delivery is in flight when SIGTERM arrives.
+    sim.set_faults(serde_json::json!({"latency_ms": 700}));
+    let url = format!("http://127.0.0.1:{port}/webhooks/whatsapp");
+    assert_eq!(
+        post_signed(&url, &text("wamid.TERM1", "971508889999", "Term", "hi")).await,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(term.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits");
+    assert!(
+        output.status.success(),
+        "a clean exit on SIGTERM: {:?}",
+        output.status
+    );
+    sim.clear_faults();
+    assert_eq!(
+        notes_for(&odoo, "wamid.TERM1").await.len(),
+        1,
+        "the delivery in flight was finished before exiting"
+    );
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("stopped"), "the log says it stopped: {log}");
+    for secret in [APP_SECRET, VERIFY_TOKEN, ADMIN_KEY] {
+        assert!(!log.contains(secret), "a secret appeared in the trace log");
+    }
+    for entry in std::fs::read_dir(dir.path()).expect("data dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).unwrap_or_default();
+        for secret in [APP_SECRET, VERIFY_TOKEN, ADMIN_KEY] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a secret was written to the data folder"
+            );
+        }
+    }
+}

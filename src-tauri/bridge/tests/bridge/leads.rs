@@ -24,6 +24,7 @@ async fn a_new_sender_gets_one_lead_and_every_message_lands_on_it() {
         200
     );
     settle(&service, 1, Duration::from_secs(10)).await;
+    // Two more at once: they must still land in order.
     for (i, body) in ["Also a demo please", "Thursday works"].iter().enumerate() {
         let wamid = format!("wamid.A{}", i + 2);
         assert_eq!(
@@ -63,6 +64,14 @@ async fn a_new_sender_gets_one_lead_and_every_message_lands_on_it() {
         assert_eq!(notes.len(), 1, "{wamid}: one chatter message");
         assert_eq!(notes[0].1, lead.id(), "{wamid}: on the sender's lead");
     }
+    let mut order = Vec::new();
+    for wamid in ["wamid.A1", "wamid.A2", "wamid.A3"] {
+        order.push(notes_for(&odoo, wamid).await[0].0);
+    }
+    assert!(
+        order.is_sorted(),
+        "one sender's messages are posted in the order sent: {order:?}"
+    );
     let third = &notes_for(&odoo, "wamid.A3").await[0].2;
     assert!(
         third.contains("WhatsApp text from Layla Haddad (+971501234567)")
