@@ -116,6 +116,11 @@ const LEAD_COLUMNS: &str = "l.id, l.name, l.kind, l.active, l.status, l.stage_id
     so.name, l.medium_id, me.name, l.campaign_id, l.campaign_name, l.deadline, l.closed_at, \
     l.created_at, l.updated_at";
 
+/// `lead_search.rowid` = account id × this + lead id (migration 0004).
+const SEARCH_KEY: i64 = 1_000_000_000_000;
+/// Lead ids (Odoo's, or negative for leads created here) stay within ± this.
+const SEARCH_SPAN: i64 = 500_000_000_000;
+
 /// The lead table with its joined names; callers filter on `l.account_id`.
 const LEAD_FROM: &str = "lead l
     LEFT JOIN stage s ON s.account_id = l.account_id AND s.id = l.stage_id
@@ -575,45 +580,161 @@ impl Store {
             .flatten())
     }
 
-    /// Cached leads matching `query`, most recently updated first.
+    /// Cached leads matching `query`, most recently updated first. The search runs on the
+    /// FTS5 index (`crate::search`): every word must start a word of the name, contact,
+    /// company, customer, email or description, or the digits a phone number.
     pub fn leads(&self, account: i64, query: &LeadQuery) -> Result<Vec<Lead>, Error> {
-        let mut sql = format!("SELECT {LEAD_COLUMNS} FROM {LEAD_FROM} WHERE l.account_id = ?1");
         let mut args: Vec<rusqlite::types::Value> = vec![account.into()];
+        let search = query.search.as_deref().and_then(crate::search::query);
+        if search.is_some() {
+            self.index_search(usize::MAX)?;
+        }
+        // The page is chosen from the lead table alone (driven by the search index when
+        // there is a search), sorted and cut; only then are the names of stages, users, etc.
+        // joined, for the rows shown. (A recency index would spare the sort, but costs the
+        // sync ~10 µs a lead to maintain.)
+        let mut keys = match &search {
+            Some(fts) => {
+                args.push(fts.clone().into());
+                format!(
+                    "SELECT l.account_id, l.id, l.updated_at FROM lead_search f, lead l
+                     WHERE lead_search MATCH ?2
+                       AND l.account_id = ?1 AND l.id = f.rowid - ?1 * {SEARCH_KEY}
+                       AND f.rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
+                                       AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
+                )
+            }
+            None => "SELECT l.account_id, l.id, l.updated_at FROM lead l WHERE l.account_id = ?1"
+                .to_owned(),
+        };
         if let Some(stage) = query.stage_id {
             args.push(stage.into());
-            sql.push_str(&format!(" AND l.stage_id = ?{}", args.len()));
+            keys.push_str(&format!(" AND l.stage_id = ?{}", args.len()));
         }
-        for word in query
-            .search
-            .as_deref()
-            .unwrap_or_default()
-            .split_whitespace()
-        {
-            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-            args.push(format!("%{}%", word.replace(['%', '_'], "")).into());
-            let n = args.len();
-            let mut clause = format!(
-                " AND (l.name LIKE ?{n} OR l.contact_name LIKE ?{n} OR l.company_name LIKE ?{n} \
-                 OR l.partner_name LIKE ?{n} OR l.email LIKE ?{n} OR l.description LIKE ?{n}"
-            );
-            if digits.len() >= 3 {
-                args.push(format!("%{digits}%").into());
-                let d = args.len();
-                clause.push_str(&format!(
-                    " OR replace(replace(replace(replace(replace(coalesce(l.phone, ''), ' ', ''), \
-                     '-', ''), '+', ''), '(', ''), ')', '') LIKE ?{d}"
-                ));
-            }
-            clause.push(')');
-            sql.push_str(&clause);
-        }
-        sql.push_str(" ORDER BY coalesce(l.updated_at, '9999') DESC, l.id DESC");
+        const NEWEST_FIRST: &str = " ORDER BY coalesce(l.updated_at, '9999') DESC, l.id DESC";
+        keys.push_str(NEWEST_FIRST);
         if let Some(limit) = query.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
+            keys.push_str(&format!(" LIMIT {limit}"));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM ({keys}) k, {LEAD_FROM}
+             WHERE l.account_id = k.account_id AND l.id = k.id{NEWEST_FIRST}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), lead_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What the statistics need of every cached lead of the account
+    /// ([`crate::stats::PipelineStats::compute`]).
+    pub fn stats_rows(&self, account: i64) -> Result<Vec<crate::stats::StatsRow>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.kind, l.status, l.stage_id, s.name, s.sequence, u.name, so.name,
+                    l.expected_revenue, l.created_at, l.closed_at
+             FROM lead l
+             LEFT JOIN stage s ON s.account_id = l.account_id AND s.id = l.stage_id
+             LEFT JOIN odoo_user u ON u.account_id = l.account_id AND u.id = l.user_id
+             LEFT JOIN lookup so ON so.account_id = l.account_id AND so.kind = 'source'
+                 AND so.id = l.source_id
+             WHERE l.account_id = ?1",
+        )?;
+        let rows = stmt.query_map(params![account], |r| {
+            let kind: String = r.get(0)?;
+            let status: String = r.get(1)?;
+            let stage: Option<i64> = r.get(2)?;
+            let dt = |i: usize| -> rusqlite::Result<Option<PrimitiveDateTime>> {
+                Ok(r.get::<_, Option<String>>(i)?
+                    .as_deref()
+                    .and_then(parse_datetime))
+            };
+            Ok(crate::stats::StatsRow {
+                kind: if kind == "lead" {
+                    LeadType::Lead
+                } else {
+                    LeadType::Opportunity
+                },
+                status: match status.as_str() {
+                    "won" => LeadStatus::Won,
+                    "lost" => LeadStatus::Lost,
+                    _ => LeadStatus::Open,
+                },
+                stage: match stage {
+                    Some(id) => Some((
+                        id,
+                        r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        r.get::<_, Option<i64>>(4)?.unwrap_or(i64::MAX),
+                    )),
+                    None => None,
+                },
+                salesperson: r.get(5)?,
+                source: r.get(6)?,
+                expected_revenue: r.get(7)?,
+                created_at: dt(8)?,
+                closed_at: dt(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Brings the search index up to date for at most `max` queued leads, in one
+    /// transaction; returns how many are still queued. The sync runner calls it in batches
+    /// after a sync; a search first indexes whatever is left, so results are never stale.
+    /// (`&self`: the index is the store's own bookkeeping, and every `Store` is used by one
+    /// thread at a time.)
+    pub fn index_search(&self, max: usize) -> Result<u64, Error> {
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let keys: Vec<i64> = tx
+                .prepare_cached("SELECT key FROM lead_search_queue ORDER BY key LIMIT ?1")?
+                .query_map(params![max as i64], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut forget = tx.prepare_cached("DELETE FROM lead_search WHERE rowid = ?1")?;
+            let mut read = tx.prepare_cached(
+                "SELECT name, contact_name, company_name, partner_name, email, description,
+                        phone, mobile
+                 FROM lead WHERE account_id = ?1 AND id = ?2",
+            )?;
+            let mut index =
+                tx.prepare_cached("INSERT INTO lead_search (rowid, document) VALUES (?1, ?2)")?;
+            let mut done = tx.prepare_cached("DELETE FROM lead_search_queue WHERE key = ?1")?;
+            for key in keys {
+                let account = (key + SEARCH_SPAN).div_euclid(SEARCH_KEY);
+                let id = key - account * SEARCH_KEY;
+                forget.execute(params![key])?;
+                let document = read
+                    .query_row(params![account, id], |r| {
+                        let t = |i: usize| r.get::<_, Option<String>>(i);
+                        let words = [t(0)?, t(1)?, t(2)?, t(3)?, t(4)?, t(5)?];
+                        let phones = [t(6)?, t(7)?];
+                        Ok(crate::search::document(
+                            &words.iter().map(Option::as_deref).collect::<Vec<_>>(),
+                            &phones.iter().map(Option::as_deref).collect::<Vec<_>>(),
+                        ))
+                    })
+                    .optional()?;
+                if let Some(document) = document {
+                    index.execute(params![key, document])?;
+                }
+                done.execute(params![key])?;
+            }
+        }
+        let left: i64 = tx.query_row("SELECT count(*) FROM lead_search_queue", [], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(left.unsigned_abs())
+    }
+
+    /// How many cached leads match what the rep typed (the index alone: no join, no sort).
+    pub fn count_matching(&self, account: i64, typed: &str) -> Result<u64, Error> {
+        let Some(fts) = crate::search::query(typed) else {
+            return self.lead_count(account);
+        };
+        self.index_search(usize::MAX)?;
+        let n: i64 = self.conn.prepare_cached(&format!(
+            "SELECT count(*) FROM lead_search WHERE lead_search MATCH ?2
+               AND rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN} AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
+        ))?
+        .query_row(params![account, fts], |r| r.get(0))?;
+        Ok(n.unsigned_abs())
     }
 
     /// Number of cached leads.

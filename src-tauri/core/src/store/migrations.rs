@@ -13,6 +13,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_meta.sql")),
     M::up(include_str!("migrations/0002_account.sql")),
     M::up(include_str!("migrations/0003_pipeline_cache.sql")),
+    M::up(include_str!("migrations/0004_lead_search.sql")),
 ];
 
 /// The migration runner over [`STEPS`].
