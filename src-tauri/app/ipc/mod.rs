@@ -30,6 +30,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             pipeline::remove_account,
             pipeline::use_account,
             pipeline::list_leads,
+            pipeline::pipeline_stats,
             pipeline::open_lead,
             pipeline::edit_lead,
             pipeline::create_lead,

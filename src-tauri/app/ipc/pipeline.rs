@@ -7,7 +7,7 @@
 )]
 
 use super::error::{CommandError, ErrorKind};
-use super::views::{AccountView, LeadView, MessageView, OutboxView};
+use super::views::{AccountView, LeadView, MessageView, OutboxView, StatsView};
 use crate::state::AppState;
 use crm_core::crm::{FieldValue, LeadField, Ref};
 use crm_core::secret::Secret;
@@ -129,6 +129,45 @@ pub fn list_leads(
             )
         })
         .collect())
+}
+
+/// The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
+/// computed from the cache: instant and offline, "as of" the last sync.
+#[tauri::command]
+#[specta::specta]
+pub fn pipeline_stats(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<StatsView, CommandError> {
+    let day = |text: &str, which: &str| {
+        time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| {
+            CommandError::new(
+                ErrorKind::Validation,
+                format!("The period's {which} must be a date like 2026-11-01, not {text:?}."),
+            )
+        })
+    };
+    let period = crm_core::stats::Period {
+        from: day(&from, "start")?,
+        to: day(&to, "end")?,
+    };
+    if period.to <= period.from {
+        return Err(CommandError::new(
+            ErrorKind::Validation,
+            "The period must end after it starts.",
+        ));
+    }
+    let account = current(&state)?;
+    let rows = state.store().stats_rows(account.id)?;
+    Ok(StatsView::of(
+        &crm_core::stats::PipelineStats::compute(&rows, period),
+        account.last_synced_at.map(crm_core::store::format_datetime),
+    ))
 }
 
 /// A lead with its chatter: the newest messages are fetched when Odoo is reachable and

@@ -354,3 +354,98 @@ pub struct LeadDetail {
     pub messages: Vec<MessageView>,
     pub offline: bool,
 }
+
+/// Open leads and their expected revenue in one stage.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StageValueView {
+    pub stage_id: Option<i32>,
+    pub name: String,
+    pub count: u32,
+    pub value: f64,
+}
+
+/// Leads created in one week (starting on `week`, a Monday) from one source.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceWeekView {
+    pub week: String,
+    pub source: String,
+    pub count: u32,
+}
+
+/// Won revenue of one salesperson in one month (`month`: its first day).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SalespersonMonthView {
+    pub month: String,
+    pub salesperson: String,
+    pub count: u32,
+    pub revenue: f64,
+}
+
+/// The Stats screen's numbers for a period, computed from the cache.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsView {
+    pub won: u32,
+    pub lost: u32,
+    /// won ÷ (won + lost); null when nothing closed in the period.
+    pub win_rate: Option<f64>,
+    pub created: u32,
+    pub opportunities: u32,
+    /// opportunities ÷ created; null when nothing was created.
+    pub lead_to_opportunity: Option<f64>,
+    pub pipeline_by_stage: Vec<StageValueView>,
+    pub leads_by_source_week: Vec<SourceWeekView>,
+    pub won_by_salesperson_month: Vec<SalespersonMonthView>,
+    pub average_days_to_close: Option<f64>,
+    /// The last successful sync: the numbers are as of then.
+    pub as_of: Option<String>,
+}
+
+impl StatsView {
+    pub fn of(s: &crm_core::stats::PipelineStats, as_of: Option<String>) -> Self {
+        let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        let id = |v: i64| i32::try_from(v).unwrap_or_default();
+        Self {
+            won: n(s.won),
+            lost: n(s.lost),
+            win_rate: s.win_rate,
+            created: n(s.created),
+            opportunities: n(s.opportunities),
+            lead_to_opportunity: s.lead_to_opportunity,
+            pipeline_by_stage: s
+                .pipeline_by_stage
+                .iter()
+                .map(|v| StageValueView {
+                    stage_id: v.stage_id.map(id),
+                    name: v.name.clone(),
+                    count: n(v.count),
+                    value: v.value,
+                })
+                .collect(),
+            leads_by_source_week: s
+                .leads_by_source_week
+                .iter()
+                .map(|w| SourceWeekView {
+                    week: w.week.to_string(),
+                    source: w.source.clone(),
+                    count: n(w.count),
+                })
+                .collect(),
+            won_by_salesperson_month: s
+                .won_by_salesperson_month
+                .iter()
+                .map(|m| SalespersonMonthView {
+                    month: m.month.to_string(),
+                    salesperson: m.salesperson.clone(),
+                    count: n(m.count),
+                    revenue: m.revenue,
+                })
+                .collect(),
+            average_days_to_close: s.average_days_to_close,
+            as_of,
+        }
+    }
+}

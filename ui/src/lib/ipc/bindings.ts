@@ -36,6 +36,11 @@ export const commands = {
 	/**  Cached leads of the current account matching a search and a stage: instant, offline. */
 	listLeads: (search: string | null, stageId: number | null) => typedError<LeadView[], CommandError>(__TAURI_INVOKE("list_leads", { search, stageId })),
 	/**
+	 *  The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
+	 *  computed from the cache: instant and offline, "as of" the last sync.
+	 */
+	pipelineStats: (from: string, to: string) => typedError<StatsView, CommandError>(__TAURI_INVOKE("pipeline_stats", { from, to })),
+	/**
 	 *  A lead with its chatter: the newest messages are fetched when Odoo is reachable and
 	 *  kept; offline, the kept ones are returned with `offline: true`.
 	 */
@@ -295,6 +300,14 @@ export type RefView = {
 	name: string,
 };
 
+/**  Won revenue of one salesperson in one month (`month`: its first day). */
+export type SalespersonMonthView = {
+	month: string,
+	salesperson: string,
+	count: number,
+	revenue: number | null,
+};
+
 /**
  *  All settings of the desktop app. Missing keys in the file take their defaults (the
  *  defaults are the bottom layer of [`load`]), so the types need no `serde(default)`.
@@ -315,6 +328,39 @@ export type Settings = {
  *  language.
  */
 export type SettingsChanged = Settings;
+
+/**  Leads created in one week (starting on `week`, a Monday) from one source. */
+export type SourceWeekView = {
+	week: string,
+	source: string,
+	count: number,
+};
+
+/**  Open leads and their expected revenue in one stage. */
+export type StageValueView = {
+	stageId: number | null,
+	name: string,
+	count: number,
+	value: number | null,
+};
+
+/**  The Stats screen's numbers for a period, computed from the cache. */
+export type StatsView = {
+	won: number,
+	lost: number,
+	/**  won ÷ (won + lost); null when nothing closed in the period. */
+	winRate: number | null,
+	created: number,
+	opportunities: number,
+	/**  opportunities ÷ created; null when nothing was created. */
+	leadToOpportunity: number | null,
+	pipelineByStage: StageValueView[],
+	leadsBySourceWeek: SourceWeekView[],
+	wonBySalespersonMonth: SalespersonMonthView[],
+	averageDaysToClose: number | null,
+	/**  The last successful sync: the numbers are as of then. */
+	asOf: string | null,
+};
 
 /**  Background sync settings. */
 export type SyncSettings = {

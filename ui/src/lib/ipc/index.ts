@@ -26,6 +26,10 @@ export type {
   Phase,
   Progress,
   RefView,
+  SalespersonMonthView,
+  SourceWeekView,
+  StageValueView,
+  StatsView,
   SyncStatus,
   DataDirSource,
   DatabaseNotice,
@@ -100,6 +104,8 @@ export const ipc = {
   // Pipeline: reads come from the cache, edits go through the outbox
   listLeads: (search: string | null = null, stageId: number | null = null) =>
     unwrap(commands.listLeads(search, stageId)),
+  /** The Stats screen's numbers for [from, to) (ISO dates), from the cache. */
+  pipelineStats: (from: string, to: string) => unwrap(commands.pipelineStats(from, to)),
   openLead: (id: number) => unwrap(commands.openLead(id)),
   editLead: (id: number, edit: EditRequest) => unwrap(commands.editLead(id, edit)),
   createLead: (

@@ -25,6 +25,26 @@ describe('ipc facade', () => {
     expect(received, 'the command argument is named `settings` in Rust').toEqual({ settings });
   });
 
+  it('asks for the stats of a period by ISO dates and passes a refused period on', async () => {
+    let received: unknown;
+    mockIPC((cmd, args) => {
+      if (cmd === 'pipeline_stats') {
+        received = args;
+        const { from, to } = args as { from: string; to: string };
+        if (to <= from) throw { kind: 'validation', message: 'The period must end after it starts.' };
+        return { won: 2, lost: 1, winRate: 2 / 3, asOf: '2026-11-26 10:00:00' };
+      }
+    });
+    const stats = await ipc.pipelineStats('2026-11-01', '2026-12-01');
+    expect(received, 'Rust names the arguments from and to').toEqual({
+      from: '2026-11-01',
+      to: '2026-12-01',
+    });
+    expect(stats.winRate).toBeCloseTo(0.667, 3);
+    const refused = await ipc.pipelineStats('2026-12-01', '2026-11-01').catch((e: unknown) => e);
+    expect((refused as IpcError).kind, 'a backwards period is a validation error').toBe('validation');
+  });
+
   it('turns a Rust CommandError into an IpcError with its kind', async () => {
     mockIPC(() => {
       throw { kind: 'validation', message: 'sync.interval_secs: must be between 5 and 86400' };
