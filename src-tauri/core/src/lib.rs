@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod crm;
+pub mod notify;
 pub mod odoo;
 pub mod paths;
 pub mod phone;
