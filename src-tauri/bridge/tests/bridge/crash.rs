@@ -21,8 +21,10 @@ struct Bridge {
     url: String,
 }
 
-async fn launch(dir: &Path, odoo_url: &str, port: u16) -> Bridge {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_crm-bridge"))
+/// The bridge binary configured for odoo-sim at `odoo_url`, listening on `port`.
+fn command(dir: &Path, odoo_url: &str, port: u16) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_crm-bridge"));
+    command
         .env("BRIDGE_LISTEN", format!("127.0.0.1:{port}"))
         .env("BRIDGE_DATA_DIR", dir)
         .env("WHATSAPP_APP_SECRET", APP_SECRET)
@@ -30,16 +32,12 @@ async fn launch(dir: &Path, odoo_url: &str, port: u16) -> Bridge {
         .env("ODOO_URL", odoo_url)
         .env("ODOO_DB", "demo")
         .env("ODOO_LOGIN", "admin")
-        .env("ODOO_API_KEY", ADMIN_KEY)
-        .env("BRIDGE_RETRY__BASE_MS", "50")
-        .env("BRIDGE_RETRY__MAX_MS", "200")
-        .env("BRIDGE_RETRY__ATTEMPTS", "100")
-        .env("BRIDGE_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("crm-bridge starts");
-    let url = format!("http://127.0.0.1:{port}/webhooks/whatsapp");
+        .env("ODOO_API_KEY", ADMIN_KEY);
+    command
+}
+
+/// Waits until the bridge on `port` answers its health check.
+async fn listening(port: u16) {
     let health = format!("http://127.0.0.1:{port}/healthz");
     let start = Instant::now();
     while reqwest::get(&health).await.is_err() {
@@ -49,7 +47,23 @@ async fn launch(dir: &Path, odoo_url: &str, port: u16) -> Bridge {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Bridge { child, url }
+}
+
+async fn launch(dir: &Path, odoo_url: &str, port: u16) -> Bridge {
+    let child = command(dir, odoo_url, port)
+        .env("BRIDGE_RETRY__BASE_MS", "50")
+        .env("BRIDGE_RETRY__MAX_MS", "200")
+        .env("BRIDGE_RETRY__ATTEMPTS", "100")
+        .env("BRIDGE_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("crm-bridge starts");
+    listening(port).await;
+    Bridge {
+        child,
+        url: format!("http://127.0.0.1:{port}/webhooks/whatsapp"),
+    }
 }
 
 fn free_port() -> u16 {
@@ -165,29 +179,13 @@ async fn sigterm_finishes_the_delivery_in_flight_and_secrets_stay_out_of_the_log
     let odoo = odoo(&sim.url()).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_crm-bridge"))
-        .env("BRIDGE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("BRIDGE_DATA_DIR", dir.path())
-        .env("WHATSAPP_APP_SECRET", APP_SECRET)
-        .env("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
-        .env("ODOO_URL", sim.url())
-        .env("ODOO_DB", "demo")
-        .env("ODOO_LOGIN", "admin")
-        .env("ODOO_API_KEY", ADMIN_KEY)
+    let child = command(dir.path(), &sim.url(), port)
         .env("BRIDGE_LOG", "trace")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("crm-bridge starts");
-    let health = format!("http://127.0.0.1:{port}/healthz");
-    let start = Instant::now();
-    while reqwest::get(&health).await.is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "crm-bridge listens"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    listening(port).await;
     // Every Odoo answer now takes 700 ms: the delivery is in flight when SIGTERM arrives.
     sim.set_faults(serde_json::json!({"latency_ms": 700}));
     let url = format!("http://127.0.0.1:{port}/webhooks/whatsapp");
