@@ -14,6 +14,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_account.sql")),
     M::up(include_str!("migrations/0003_pipeline_cache.sql")),
     M::up(include_str!("migrations/0004_lead_search.sql")),
+    M::up(include_str!("migrations/0005_announced.sql")),
 ];
 
 /// The migration runner over [`STEPS`].
