@@ -133,6 +133,9 @@ async fn deliver(shared: &Shared, http: &reqwest::Client, next_try: &mut HashMap
             }
         };
         let error = (!errors.is_empty()).then(|| errors.join("; "));
+        if error.is_none() {
+            next_try.remove(&alert.id);
+        }
         if let Some(e) = &error {
             tracing::warn!(alert = alert.id, "alert not delivered yet: {e}");
             // 5 s, 10 s, … up to 5 min between tries.

@@ -265,11 +265,6 @@ async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
-/// The OpenAPI document.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
-}
-
 /// The same API as a page a person reads: generated from the OpenAPI document, with no
 /// script and nothing fetched from elsewhere (works offline, behind any firewall).
 async fn docs() -> Html<String> {

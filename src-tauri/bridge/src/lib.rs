@@ -46,7 +46,11 @@ impl Service {
         reason = "it spawns tasks on the caller's runtime: being async makes that runtime a given"
     )]
     pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Service> {
+        // Settings that are missing or unreadable are the operator's to fix: say so at
+        // start, not as failed deliveries later. (Odoo being down is not checked here:
+        // webhooks are stored and delivered when it is back.)
         config.app_secret()?;
+        config.odoo_credentials()?;
         let config = Arc::new(config);
         let metrics = Arc::new(metrics::Metrics::new());
         let arrived = Arc::new(Notify::new());

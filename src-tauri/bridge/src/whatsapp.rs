@@ -54,8 +54,6 @@ pub struct Notification {
     pub messages: Vec<Inbound>,
     /// Delivery receipts.
     pub statuses: Vec<Receipt>,
-    /// `changes` with another `field` than `messages`, or values without messages or statuses.
-    pub ignored_changes: u64,
 }
 
 /// One inbound message with what the webhook says about its sender.
@@ -352,7 +350,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 }
 
 /// Parses a webhook body: `object` must be `whatsapp_business_account` with an `entry` list.
-/// Messages without an id or a sender are skipped (counted as ignored), never fatal.
+/// Messages without an id or a sender are skipped, never fatal; other `changes` fields too.
 pub fn parse(body: &[u8]) -> Result<Notification, Malformed> {
     let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Malformed(e.to_string()))?;
     if envelope.object != "whatsapp_business_account" {
@@ -363,19 +361,15 @@ pub fn parse(body: &[u8]) -> Result<Notification, Malformed> {
     }
     let mut out = Notification::default();
     for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
+        // Other fields (account updates, templates…) are not the bridge's business.
         let ("messages", Some(value)) = (change.field.as_str(), change.value) else {
-            out.ignored_changes += 1;
             continue;
         };
-        if value.messages.is_empty() && value.statuses.is_empty() {
-            out.ignored_changes += 1;
-        }
         let business_number = value.metadata.and_then(|m| m.display_phone_number);
         for message in value.messages {
             if message.id.trim().is_empty()
                 || (message.from.is_none() && message.from_user_id.is_none())
             {
-                out.ignored_changes += 1;
                 continue;
             }
             // Match the sender by id, never by position: one batch may carry several senders.

@@ -298,8 +298,8 @@ impl Shared {
         Ok(deliveries.len())
     }
 
-    /// Delivers one message to Odoo: `(lead id, chatter message id)`.
-    async fn deliver(&self, message: &InboxMessage) -> Result<(i64, i64), Failure> {
+    /// Delivers one message to Odoo: `(lead id, chatter message id, message type)`.
+    async fn deliver(&self, message: &InboxMessage) -> Result<(i64, i64, String), Failure> {
         let inbound: Inbound = serde_json::from_str(&message.payload).map_err(|e| Failure {
             kind: "corrupt".into(),
             message: format!("the stored message cannot be read: {e}"),
@@ -308,7 +308,7 @@ impl Shared {
         let odoo = &linked.client;
         let key = chatter_key(&inbound.message.id);
         if let Some((note, lead)) = odoo.chatter_message_by_key(&key).await? {
-            return Ok((lead, note));
+            return Ok((lead, note, inbound.message.kind));
         }
         let e164 = inbound
             .wa_id
@@ -333,7 +333,7 @@ impl Shared {
         if !chatter::is_supported(&inbound.message) {
             self.metrics.unsupported.inc();
         }
-        Ok((lead, note))
+        Ok((lead, note, inbound.message.kind))
     }
 
     fn new_lead(
@@ -387,12 +387,9 @@ impl Shared {
         let now = now_ms();
         self.note_odoo(result.as_ref().map(|_| ()));
         let recorded = match result {
-            Ok((lead, note)) => {
+            Ok((lead, note, kind)) => {
                 let latency = (now - message.received_at).max(0) as f64 / 1000.0;
                 self.metrics.latency.observe(latency);
-                let kind = serde_json::from_str::<Inbound>(&message.payload)
-                    .map(|i| i.message.kind)
-                    .unwrap_or_default();
                 self.metrics.processed(&kind);
                 self.inbox().mark_done(message.id, lead, note, now)
             }

@@ -11,7 +11,7 @@
 //!
 //! side by side with the baseline, the same page of 200 leads without a search.
 
-use crm_core::crm::{Lead, LeadStatus, LeadType, Ref};
+use crm_core::crm::{Lead, Ref};
 use crm_core::store::{LeadQuery, NewAccount, Store};
 use std::time::Instant;
 
@@ -87,19 +87,10 @@ fn lead(i: i64) -> Lead {
         _ => format!("+20 100 {:03} {:04}", n % 991, n % 9967),
     };
     Lead {
-        id: i,
-        name: format!("{} – {company}", TOPIC[n % TOPIC.len()]),
-        kind: LeadType::Opportunity,
-        active: true,
-        status: LeadStatus::Open,
         stage: Some(Ref {
             id: (i % 4) + 1,
             name: String::new(),
         }),
-        user: None,
-        team: None,
-        partner: None,
-        tag_ids: vec![],
         contact_name: Some(format!("{first} {last}")),
         company_name: Some(company.into()),
         email: Some(format!(
@@ -107,7 +98,6 @@ fn lead(i: i64) -> Lead {
             company.split(' ').next().unwrap_or("x").to_lowercase()
         )),
         phone: Some(phone),
-        mobile: None,
         description: Some(format!(
             "Asked about {} on WhatsApp; follow up next week.",
             TOPIC[(n / 5) % TOPIC.len()]
@@ -115,14 +105,8 @@ fn lead(i: i64) -> Lead {
         expected_revenue: (n % 50_000) as f64,
         probability: 10.0,
         priority: (i % 4) as u8,
-        lost_reason: None,
-        source: None,
-        medium: None,
-        campaign: None,
-        deadline: None,
-        closed_at: None,
-        created_at: None,
         updated_at: Some(time::macros::datetime!(2026-01-01 00:00:00) + time::Duration::minutes(i)),
+        ..Lead::blank(i, &format!("{} – {company}", TOPIC[n % TOPIC.len()]))
     }
 }
 

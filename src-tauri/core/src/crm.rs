@@ -549,6 +549,40 @@ impl FieldValue {
 }
 
 impl Lead {
+    /// An open opportunity with only an id and a name, every other field empty: the start
+    /// of a lead created here, and of test data.
+    pub fn blank(id: i64, name: &str) -> Lead {
+        Lead {
+            id,
+            name: name.to_owned(),
+            kind: LeadType::Opportunity,
+            active: true,
+            status: LeadStatus::Open,
+            stage: None,
+            user: None,
+            team: None,
+            partner: None,
+            tag_ids: Vec::new(),
+            contact_name: None,
+            company_name: None,
+            email: None,
+            phone: None,
+            mobile: None,
+            description: None,
+            expected_revenue: 0.0,
+            probability: 0.0,
+            priority: 0,
+            lost_reason: None,
+            source: None,
+            medium: None,
+            campaign: None,
+            deadline: None,
+            closed_at: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
     /// The current value of an editable field.
     pub fn get(&self, field: LeadField) -> FieldValue {
         let reference = |r: &Option<Ref>| r.clone().map_or(FieldValue::Empty, FieldValue::Ref);

@@ -711,7 +711,9 @@ impl Store {
         {
             let keys: Vec<i64> = tx
                 .prepare_cached("SELECT key FROM lead_search_queue ORDER BY key LIMIT ?1")?
-                .query_map(params![max as i64], |r| r.get(0))?
+                .query_map(params![i64::try_from(max).unwrap_or(i64::MAX)], |r| {
+                    r.get(0)
+                })?
                 .collect::<Result<_, _>>()?;
             let mut forget = tx.prepare_cached("DELETE FROM lead_search WHERE rowid = ?1")?;
             let mut read = tx.prepare_cached(

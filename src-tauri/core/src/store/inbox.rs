@@ -9,7 +9,7 @@
 //!   `replay` puts dead ones back.
 
 use super::{Error, classify, open_wal};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use rusqlite_migration::{M, Migrations};
 use std::collections::HashSet;
 use std::path::Path;
@@ -408,30 +408,6 @@ impl Inbox {
         Ok(())
     }
 
-    /// One message by row id.
-    pub fn message(&self, id: i64) -> Result<Option<InboxMessage>, Error> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {MESSAGE_COLUMNS} FROM message WHERE id = ?1"),
-                params![id],
-                message_row,
-            )
-            .optional()?)
-    }
-
-    /// One message by WhatsApp id.
-    pub fn message_by_wamid(&self, wamid: &str) -> Result<Option<InboxMessage>, Error> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {MESSAGE_COLUMNS} FROM message WHERE wamid = ?1"),
-                params![wamid],
-                message_row,
-            )
-            .optional()?)
-    }
-
     /// Every dead letter, oldest first.
     pub fn dead_letters(&self) -> Result<Vec<InboxMessage>, Error> {
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -580,15 +556,6 @@ impl Inbox {
             params![id, odoo_done, webhook_done, error, now],
         )?;
         Ok(())
-    }
-
-    /// Every alert, newest first (for tests and the CLI).
-    pub fn alerts(&self) -> Result<Vec<Alert>, Error> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ALERT_COLUMNS} FROM alert ORDER BY id DESC"
-        ))?;
-        let rows = stmt.query_map([], alert_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Advances a named rotation of `len` positions and returns the position to use

@@ -1,7 +1,7 @@
 //! Search over the cached leads (FTS5 through `crate::search`), as the rep types.
 
 use super::*;
-use crate::crm::{Lead, LeadStatus, LeadType, Ref};
+use crate::crm::{Lead, LeadStatus, Ref};
 use time::macros::datetime;
 
 fn account(store: &mut Store, login: &str) -> i64 {
@@ -25,36 +25,12 @@ fn account(store: &mut Store, login: &str) -> i64 {
 
 fn lead(id: i64, name: &str) -> Lead {
     Lead {
-        id,
-        name: name.into(),
-        kind: LeadType::Opportunity,
-        active: true,
-        status: LeadStatus::Open,
         stage: Some(Ref {
             id: 1,
             name: "New".into(),
         }),
-        user: None,
-        team: None,
-        partner: None,
-        tag_ids: vec![],
-        contact_name: None,
-        company_name: None,
-        email: None,
-        phone: None,
-        mobile: None,
-        description: None,
-        expected_revenue: 0.0,
         probability: 10.0,
-        priority: 0,
-        lost_reason: None,
-        source: None,
-        medium: None,
-        campaign: None,
-        deadline: None,
-        closed_at: None,
-        created_at: None,
-        updated_at: None,
+        ..Lead::blank(id, name)
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the rep changes, as it travels through the outbox: an [`Edit`], the [`Base`] it was
 //! made from, and the [`Conflict`]s found when Odoo changed the same thing meanwhile.
 
-use crate::crm::{FieldValue, Lead, LeadField, LeadStatus, LeadType, Ref, Stage};
+use crate::crm::{FieldValue, Lead, LeadField, LeadStatus, Ref, Stage};
 use serde::{Deserialize, Serialize};
 
 /// One change to the pipeline, queued in the outbox and pushed in order.
@@ -177,7 +177,7 @@ impl Edit {
                 if changes.is_empty() {
                     return Err("nothing to change".into());
                 }
-                let mut probe = blank_lead();
+                let mut probe = Lead::blank(0, "");
                 for c in changes {
                     probe.set(c.field, &c.value)?;
                 }
@@ -247,44 +247,10 @@ pub fn won_stage(stages: &[Stage], team: Option<i64>) -> Option<&Stage> {
         .min_by_key(|s| (s.sequence, s.id))
 }
 
-fn blank_lead() -> Lead {
-    Lead {
-        id: 0,
-        name: String::new(),
-        kind: LeadType::Opportunity,
-        active: true,
-        status: LeadStatus::Open,
-        stage: None,
-        user: None,
-        team: None,
-        partner: None,
-        tag_ids: Vec::new(),
-        contact_name: None,
-        company_name: None,
-        email: None,
-        phone: None,
-        mobile: None,
-        description: None,
-        expected_revenue: 0.0,
-        probability: 0.0,
-        priority: 0,
-        lost_reason: None,
-        source: None,
-        medium: None,
-        campaign: None,
-        deadline: None,
-        closed_at: None,
-        created_at: None,
-        updated_at: None,
-    }
-}
-
 impl NewLead {
     /// The local row of a lead created here, before Odoo gives it an id.
     pub fn to_lead(&self, local_id: i64, user: Option<Ref>) -> Lead {
-        let mut lead = blank_lead();
-        lead.id = local_id;
-        lead.name = self.name.trim().to_owned();
+        let mut lead = Lead::blank(local_id, self.name.trim());
         lead.contact_name = self.contact_name.clone();
         lead.email = self.email.clone();
         lead.phone = self.phone.clone();

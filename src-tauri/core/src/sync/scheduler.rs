@@ -135,7 +135,7 @@ impl Runner {
     }
 
     /// Brings the search index up to date after a sync, a batch at a time, so the store
-    /// (and the window's reads) are never held for long: ~2,000 leads (~80 ms) per batch.
+    /// (and the window's reads) are never held for long: 2,000 leads (~35–50 ms) per batch.
     /// A failure only leaves leads queued; the next search indexes them.
     async fn index_search(&self) {
         loop {
