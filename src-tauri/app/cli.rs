@@ -627,7 +627,7 @@ fn leads(
         &LeadQuery {
             search,
             stage_id,
-            limit: None,
+            ..LeadQuery::default()
         },
     )?;
     let outbox = store.outbox(account.id)?;

@@ -71,6 +71,7 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
     use tauri::Manager;
     let ipc = ipc::builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
         .on_window_event(|window, event| {
             // Coming back to the window is when a rep expects fresh data.

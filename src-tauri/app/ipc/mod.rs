@@ -4,7 +4,9 @@
 //! in `ui/src/lib/ipc/bindings.ts`. The test below fails when that committed file differs
 //! from what the code generates (`make bindings` rewrites it).
 
+pub mod board;
 pub mod commands;
+pub mod contact;
 pub mod error;
 pub mod events;
 pub mod pipeline;
@@ -30,6 +32,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             pipeline::remove_account,
             pipeline::use_account,
             pipeline::list_leads,
+            board::pipeline_basics,
+            board::board,
+            board::lead_page,
+            board::pipeline_view,
+            board::save_pipeline_view,
+            contact::contact_lead,
             pipeline::pipeline_stats,
             pipeline::open_lead,
             pipeline::edit_lead,

@@ -33,7 +33,7 @@ impl From<sync::Error> for CommandError {
     }
 }
 
-fn current(state: &AppState) -> Result<Account, CommandError> {
+pub(super) fn current(state: &AppState) -> Result<Account, CommandError> {
     state.store().current_account()?.ok_or_else(|| {
         CommandError::new(
             ErrorKind::NotFound,
@@ -115,7 +115,7 @@ pub fn list_leads(
         &LeadQuery {
             search,
             stage_id: stage_id.map(i64::from),
-            limit: None,
+            ..LeadQuery::default()
         },
     )?;
     let outbox = store.outbox(account.id)?;
@@ -140,21 +140,9 @@ pub fn pipeline_stats(
     from: String,
     to: String,
 ) -> Result<StatsView, CommandError> {
-    let day = |text: &str, which: &str| {
-        time::Date::parse(
-            text,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .map_err(|_| {
-            CommandError::new(
-                ErrorKind::Validation,
-                format!("The period's {which} must be a date like 2026-11-01, not {text:?}."),
-            )
-        })
-    };
     let period = crm_core::stats::Period {
-        from: day(&from, "start")?,
-        to: day(&to, "end")?,
+        from: super::board::parse_day(&from, "period's start")?,
+        to: super::board::parse_day(&to, "period's end")?,
     };
     if period.to <= period.from {
         return Err(CommandError::new(
@@ -214,6 +202,7 @@ pub async fn open_lead(
             .map(MessageView::from)
             .collect(),
         offline,
+        synced_at: store.lead_synced_at(account.id, lead_id)?,
     })
 }
 

@@ -349,10 +349,14 @@ impl From<&crm_core::crm::Message> for MessageView {
 /// A lead opened in the window: the lead, its chatter (newest first), and whether Odoo
 /// could not be reached to refresh the chatter.
 #[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct LeadDetail {
     pub lead: LeadView,
     pub messages: Vec<MessageView>,
     pub offline: bool,
+    /// When this lead last came from Odoo (UTC); null for a lead not pulled since it was
+    /// created or edited here.
+    pub synced_at: Option<String>,
 }
 
 /// Open leads and their expected revenue in one stage.

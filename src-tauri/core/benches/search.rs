@@ -154,8 +154,8 @@ fn main() {
     ];
     let page = |search: Option<String>| LeadQuery {
         search,
-        stage_id: None,
         limit: Some(200),
+        ..LeadQuery::default()
     };
     let mut baseline = Vec::new();
     let mut all_fts = Vec::new();

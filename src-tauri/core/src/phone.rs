@@ -8,7 +8,8 @@ use phonenumber::{Mode, country};
 /// `default_region` (ISO 3166 code such as `AE`) applies to numbers written without a
 /// country code. A WhatsApp id (`971501234567`, digits with the country code) parses too.
 pub fn to_e164(raw: &str, default_region: Option<&str>) -> Option<String> {
-    let trimmed = raw.trim();
+    let latin = latin_digits(raw);
+    let trimmed = latin.trim();
     if trimmed.is_empty() {
         return None;
     }
@@ -38,9 +39,22 @@ pub fn from_whatsapp_id(wa_id: &str) -> Option<String> {
     })
 }
 
-/// Only the digits: a formatting-insensitive key for search and comparison.
+/// Only the digits (Arabic-Indic ones as ASCII): a formatting-insensitive key for search
+/// and comparison.
 pub fn digits(raw: &str) -> String {
-    raw.chars().filter(char::is_ascii_digit).collect()
+    latin_digits(raw).chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Arabic-Indic (٠–٩) and Eastern Arabic-Indic (۰–۹) digits, as an Arabic or Persian
+/// keyboard types them, replaced by ASCII ones; everything else kept.
+pub fn latin_digits(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '\u{660}'..='\u{669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
+            '\u{6F0}'..='\u{6F9}' => char::from(b'0' + (c as u32 - 0x6F0) as u8),
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]

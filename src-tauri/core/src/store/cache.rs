@@ -55,7 +55,8 @@ pub struct Cursor {
     pub reconciled_at: Option<PrimitiveDateTime>,
 }
 
-/// Which leads to list.
+/// Which leads to list: the filters of the Pipeline screen and `crm-desk leads`. Empty
+/// lists and `None`s do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct LeadQuery {
     /// Words that must all appear in the name, contact, company, email, phone (digits
@@ -63,8 +64,121 @@ pub struct LeadQuery {
     pub search: Option<String>,
     /// Stage id.
     pub stage_id: Option<i64>,
-    /// At most this many, most recently updated first.
+    /// Whose leads.
+    pub scope: Scope,
+    /// Any of these stages.
+    pub stage_ids: Vec<i64>,
+    /// Any of these UTM sources.
+    pub source_ids: Vec<i64>,
+    /// Carrying any of these tags.
+    pub tag_ids: Vec<i64>,
+    /// Any of these priorities (0–3).
+    pub priorities: Vec<i64>,
+    /// Any of these outcomes.
+    pub statuses: Vec<LeadStatus>,
+    /// Created on or after this day (UTC).
+    pub created_from: Option<Date>,
+    /// Created before this day (UTC).
+    pub created_before: Option<Date>,
+    /// The order.
+    pub sort: LeadSort,
+    /// Skip this many (paging).
+    pub offset: usize,
+    /// At most this many.
     pub limit: Option<usize>,
+}
+
+/// Whose leads a query lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything the rep may see.
+    #[default]
+    All,
+    /// Assigned to this Odoo user.
+    Mine(i64),
+    /// Assigned to nobody.
+    Unassigned,
+    /// Assigned to this user or to nobody.
+    MineAndUnassigned(i64),
+}
+
+/// The order of a lead list; ties are broken by id, newest first, so paging is stable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LeadSort {
+    /// Most recently updated first.
+    #[default]
+    Updated,
+    /// Odoo's kanban order: highest priority first, then newest.
+    Priority,
+    /// By a column, ascending or descending.
+    Column(SortColumn, bool),
+}
+
+/// A sortable column of the list view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Lead title.
+    Name,
+    /// Contact or customer.
+    Contact,
+    /// Stage, in pipeline order.
+    Stage,
+    /// Salesperson's name.
+    Salesperson,
+    /// Expected revenue.
+    Revenue,
+    /// Priority.
+    Priority,
+    /// Creation date.
+    Created,
+    /// Last update.
+    Updated,
+}
+
+impl LeadSort {
+    /// `ORDER BY` terms over the lead table `l` (and, for the stage and salesperson, the
+    /// subqueries that need no join in the page selection).
+    fn order_by(self) -> String {
+        let (expr, ascending) = match self {
+            LeadSort::Updated => ("coalesce(l.updated_at, '9999')", false),
+            LeadSort::Priority => ("l.priority", false),
+            LeadSort::Column(column, ascending) => (
+                match column {
+                    SortColumn::Name => "l.name COLLATE NOCASE",
+                    SortColumn::Contact => {
+                        "coalesce(l.contact_name, l.partner_name, l.company_name) COLLATE NOCASE"
+                    }
+                    SortColumn::Stage => {
+                        "(SELECT s.sequence FROM stage s \
+                          WHERE s.account_id = l.account_id AND s.id = l.stage_id)"
+                    }
+                    SortColumn::Salesperson => {
+                        "(SELECT u.name FROM odoo_user u \
+                          WHERE u.account_id = l.account_id AND u.id = l.user_id) COLLATE NOCASE"
+                    }
+                    SortColumn::Revenue => "l.expected_revenue",
+                    SortColumn::Priority => "l.priority",
+                    SortColumn::Created => "l.created_at",
+                    SortColumn::Updated => "l.updated_at",
+                },
+                ascending,
+            ),
+        };
+        let direction = if ascending { "ASC" } else { "DESC" };
+        // NULLs sort last either way: an unset revenue is not "the smallest".
+        format!(" ORDER BY ({expr}) IS NULL, {expr} {direction}, l.id DESC")
+    }
+}
+
+/// Open leads and their expected revenue in one stage, for a kanban column header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageTotal {
+    /// The stage (`None`: leads without one).
+    pub stage_id: Option<i64>,
+    /// Leads matching the query in it.
+    pub count: u64,
+    /// Their expected revenue.
+    pub revenue: f64,
 }
 
 const DATETIME: &[time::format_description::FormatItem<'static>] =
@@ -580,49 +694,204 @@ impl Store {
             .flatten())
     }
 
-    /// Cached leads matching `query`, most recently updated first. The search runs on the
-    /// FTS5 index (`crate::search`): every word must start a word of the name, contact,
-    /// company, customer, email or description, or the digits a phone number.
+    /// Cached leads matching `query`, in its order. The search runs on the FTS5 index
+    /// (`crate::search`): every word must start a word of the name, contact, company,
+    /// customer, email or description, or the digits a phone number.
     pub fn leads(&self, account: i64, query: &LeadQuery) -> Result<Vec<Lead>, Error> {
-        let mut args: Vec<rusqlite::types::Value> = vec![account.into()];
-        let search = query.search.as_deref().and_then(crate::search::query);
-        if search.is_some() {
-            self.index_search(usize::MAX)?;
-        }
+        use std::fmt::Write;
+        let (keys, args) = self.matching(account, query)?;
         // The page is chosen from the lead table alone (driven by the search index when
         // there is a search), sorted and cut; only then are the names of stages, users, etc.
         // joined, for the rows shown. (A recency index would spare the sort, but costs the
         // sync ~10 µs a lead to maintain.)
-        let mut keys = match &search {
+        let order = query.sort.order_by();
+        // `n` numbers the page in its order, so the outer query (which joins the names of
+        // stages, users, etc. for the rows shown) can keep it.
+        let mut page = format!(
+            "SELECT l.account_id, l.id, row_number() OVER ({order}) AS n FROM {keys}{order}"
+        );
+        if query.limit.is_some() || query.offset > 0 {
+            let limit = query
+                .limit
+                .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+            let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+            let _ = write!(page, " LIMIT {limit} OFFSET {offset}");
+        }
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM ({page}) k, {LEAD_FROM}
+             WHERE l.account_id = k.account_id AND l.id = k.id ORDER BY k.n"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), lead_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many cached leads match `query` (ignoring its paging).
+    pub fn count_leads(&self, account: i64, query: &LeadQuery) -> Result<u64, Error> {
+        let (keys, args) = self.matching(account, query)?;
+        let sql = format!("SELECT count(*) FROM {keys}");
+        let count: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// Count and expected revenue of the leads matching `query`, per stage: the kanban's
+    /// column headers, computed without loading a card.
+    pub fn stage_totals(&self, account: i64, query: &LeadQuery) -> Result<Vec<StageTotal>, Error> {
+        let (keys, args) = self.matching(account, query)?;
+        let sql = format!(
+            "SELECT l.stage_id, count(*), total(l.expected_revenue) FROM {keys} GROUP BY l.stage_id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(StageTotal {
+                stage_id: r.get(0)?,
+                count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                revenue: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The `FROM … WHERE …` selecting the leads of `query` as `l`, and its arguments (`?1`
+    /// is the account). Indexes any leads still queued for search first, so a search never
+    /// misses what the last sync brought.
+    fn matching(
+        &self,
+        account: i64,
+        query: &LeadQuery,
+    ) -> Result<(String, Vec<rusqlite::types::Value>), Error> {
+        use std::fmt::Write;
+        let mut args: Vec<rusqlite::types::Value> = vec![account.into()];
+        let search = query.search.as_deref().and_then(crate::search::query);
+        let mut sql = match &search {
             Some(fts) => {
+                self.index_search(usize::MAX)?;
                 args.push(fts.clone().into());
                 format!(
-                    "SELECT l.account_id, l.id, l.updated_at FROM lead_search f, lead l
+                    "lead_search f, lead l
                      WHERE lead_search MATCH ?2
                        AND l.account_id = ?1 AND l.id = f.rowid - ?1 * {SEARCH_KEY}
                        AND f.rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
                                        AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
                 )
             }
-            None => "SELECT l.account_id, l.id, l.updated_at FROM lead l WHERE l.account_id = ?1"
-                .to_owned(),
+            None => "lead l WHERE l.account_id = ?1".to_owned(),
+        };
+        let mut arg = |value: rusqlite::types::Value| {
+            args.push(value);
+            args.len()
         };
         if let Some(stage) = query.stage_id {
-            args.push(stage.into());
-            keys.push_str(&format!(" AND l.stage_id = ?{}", args.len()));
+            let _ = write!(sql, " AND l.stage_id = ?{}", arg(stage.into()));
         }
-        const NEWEST_FIRST: &str = " ORDER BY coalesce(l.updated_at, '9999') DESC, l.id DESC";
-        keys.push_str(NEWEST_FIRST);
-        if let Some(limit) = query.limit {
-            keys.push_str(&format!(" LIMIT {limit}"));
+        match query.scope {
+            Scope::All => {}
+            Scope::Mine(user) => {
+                let _ = write!(sql, " AND l.user_id = ?{}", arg(user.into()));
+            }
+            Scope::Unassigned => sql.push_str(" AND l.user_id IS NULL"),
+            Scope::MineAndUnassigned(user) => {
+                let _ = write!(
+                    sql,
+                    " AND (l.user_id IS NULL OR l.user_id = ?{})",
+                    arg(user.into())
+                );
+            }
         }
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM ({keys}) k, {LEAD_FROM}
-             WHERE l.account_id = k.account_id AND l.id = k.id{NEWEST_FIRST}"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), lead_from_row)?;
+        // Lists go in as one JSON argument each: one prepared statement per filter shape,
+        // whatever the number of ids.
+        let mut any_of = |column: &str, values: &[i64]| {
+            if !values.is_empty() {
+                let json = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+                let n = arg(json.into());
+                let _ = write!(sql, " AND {column} IN (SELECT value FROM json_each(?{n}))");
+            }
+        };
+        any_of("l.stage_id", &query.stage_ids);
+        any_of("l.source_id", &query.source_ids);
+        any_of("l.priority", &query.priorities);
+        if !query.tag_ids.is_empty() {
+            let json = serde_json::to_string(&query.tag_ids).unwrap_or_else(|_| "[]".into());
+            let n = arg(json.into());
+            let _ = write!(
+                sql,
+                " AND EXISTS (SELECT 1 FROM json_each(l.tag_ids) t
+                              WHERE t.value IN (SELECT value FROM json_each(?{n})))"
+            );
+        }
+        if !query.statuses.is_empty() {
+            let names: Vec<&str> = query
+                .statuses
+                .iter()
+                .map(|s| match s {
+                    LeadStatus::Open => "open",
+                    LeadStatus::Won => "won",
+                    LeadStatus::Lost => "lost",
+                })
+                .collect();
+            let n = arg(serde_json::to_string(&names).unwrap_or_default().into());
+            let _ = write!(sql, " AND l.status IN (SELECT value FROM json_each(?{n}))");
+        }
+        if let Some(from) = query.created_from {
+            let _ = write!(
+                sql,
+                " AND l.created_at >= ?{}",
+                arg(format_date(from).into())
+            );
+        }
+        if let Some(before) = query.created_before {
+            let _ = write!(
+                sql,
+                " AND l.created_at < ?{}",
+                arg(format_date(before).into())
+            );
+        }
+        Ok((sql, args))
+    }
+
+    /// The sales teams of the leads assigned to a user: the rep's teams, as far as the
+    /// cache can tell (it mirrors no team membership), for choosing the kanban's stages.
+    pub fn teams_of_user(&self, account: i64, user: i64) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT team_id FROM lead
+             WHERE account_id = ?1 AND user_id = ?2 AND team_id IS NOT NULL",
+        )?;
+        let rows = stmt.query_map(params![account, user], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// When the cached copy of a lead last came from Odoo (`None`: created or edited here
+    /// and not pulled since), for the lead panel's "synced" line.
+    pub fn lead_synced_at(&self, account: i64, id: i64) -> Result<Option<String>, Error> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT synced_at FROM lead WHERE account_id = ?1 AND id = ?2")?
+            .query_row(params![account, id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// A piece of view state the window saved for the account (JSON), if any.
+    pub fn view_state(&self, account: i64, name: &str) -> Result<Option<String>, Error> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM view_state WHERE account_id = ?1 AND name = ?2")?
+            .query_row(params![account, name], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Saves a piece of view state (valid JSON, or the database refuses it).
+    pub fn save_view_state(&mut self, account: i64, name: &str, json: &str) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO view_state (account_id, name, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![account, name, json])?;
+        Ok(())
     }
 
     /// The leads of the account already announced or seen (`crate::notify`).

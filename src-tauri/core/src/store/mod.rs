@@ -16,7 +16,10 @@ mod migrations;
 mod outbox;
 
 pub use accounts::{Account, NewAccount};
-pub use cache::{Cursor, LeadQuery, LookupKind, format_datetime, parse_datetime};
+pub use cache::{
+    Cursor, LeadQuery, LeadSort, LookupKind, Scope, SortColumn, StageTotal, format_datetime,
+    parse_datetime,
+};
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
 pub use outbox::{EntryState, OutboxEntry, Queued};
 
@@ -327,6 +330,8 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+#[cfg(test)]
+mod filter_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

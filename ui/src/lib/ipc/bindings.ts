@@ -35,6 +35,25 @@ export const commands = {
 	useAccount: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("use_account", { id })),
 	/**  Cached leads of the current account matching a search and a stage: instant, offline. */
 	listLeads: (search: string | null, stageId: number | null) => typedError<LeadView[], CommandError>(__TAURI_INVOKE("list_leads", { search, stageId })),
+	/**  Stages, tags, sources, lost reasons and salespeople of the current account. */
+	pipelineBasics: () => typedError<PipelineBasics, CommandError>(__TAURI_INVOKE("pipeline_basics")),
+	/**
+	 *  The kanban board: a column per stage of the rep's pipeline (stages the filter leaves
+	 *  out are left out), each with its count, revenue and first `per_column` cards.
+	 */
+	board: (filter: LeadFilter, perColumn: number) => typedError<BoardView, CommandError>(__TAURI_INVOKE("board", { filter, perColumn })),
+	/**
+	 *  A page of the leads matching a filter: the list view (sorted by `sort`) and the rest of
+	 *  a long kanban column (`sort` null: kanban order).
+	 */
+	leadPage: (filter: LeadFilter, sort: ListSort | null, offset: number, limit: number) => typedError<LeadPage, CommandError>(__TAURI_INVOKE("lead_page", { filter, sort, offset, limit })),
+	/**
+	 *  The filters, layout and order the Pipeline screen was left with (defaults the first
+	 *  time, or when what was saved can no longer be read).
+	 */
+	pipelineView: () => typedError<PipelineView, CommandError>(__TAURI_INVOKE("pipeline_view")),
+	/**  Keeps the Pipeline screen's filters, layout and order for the next start. */
+	savePipelineView: (view: PipelineView) => typedError<null, CommandError>(__TAURI_INVOKE("save_pipeline_view", { view })),
 	/**
 	 *  The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
 	 *  computed from the cache: instant and offline, "as of" the last sync.
@@ -100,6 +119,27 @@ export type AppInfo = {
 	databaseNotice: DatabaseNotice | null,
 	/**  Set when settings.toml or a CRM_DESK_* variable was ignored. */
 	settingsProblem: string | null,
+};
+
+/**  The kanban board for a filter. */
+export type BoardView = {
+	columns: ColumnView[],
+	/**  Leads matching the filter on the whole board. */
+	total: number,
+};
+
+/**  One kanban column: its totals over the whole filter and its first cards. */
+export type ColumnView = {
+	/**  `null`: leads that have no stage. */
+	stageId: number | null,
+	count: number,
+	/**  Expected revenue of the leads in the column. */
+	revenue: number | null,
+	/**
+	 *  The first cards, in kanban order (priority, then newest); the rest come through
+	 *  `lead_page` as the column scrolls.
+	 */
+	leads: LeadView[],
 };
 
 /**  A failed command, as the UI receives it. */
@@ -180,6 +220,37 @@ export type LeadDetail = {
 	lead: LeadView,
 	messages: MessageView[],
 	offline: boolean,
+	/**
+	 *  When this lead last came from Odoo (UTC); null for a lead not pulled since it was
+	 *  created or edited here.
+	 */
+	syncedAt: string | null,
+};
+
+/**  The Pipeline screen's filters. Empty lists and nulls do not filter. */
+export type LeadFilter = {
+	/**
+	 *  What the rep typed: every word must start a word of the lead (digits of a phone
+	 *  number match whatever the formatting).
+	 */
+	search: string | null,
+	scope: ScopeView,
+	stageIds: number[],
+	sourceIds: number[],
+	tagIds: number[],
+	/**  0 (normal) to 3 (very high). */
+	priorities: number[],
+	statuses: StatusView[],
+	/**  Created on or after this day, `YYYY-MM-DD`. */
+	createdFrom: string | null,
+	/**  Created on or before this day, `YYYY-MM-DD`. */
+	createdTo: string | null,
+};
+
+/**  A page of leads and how many match in all. */
+export type LeadPage = {
+	total: number,
+	leads: LeadView[],
 };
 
 /**  A lead as the rep sees it (Odoo's values with their pending edits applied). */
@@ -218,6 +289,12 @@ export type LeadView = {
 	conflict: boolean,
 };
 
+/**  The list view's order. */
+export type ListSort = {
+	column: SortColumnView,
+	ascending: boolean,
+};
+
 /**  Log file settings. */
 export type LogSettings = {
 	/**  Daily log files kept before the oldest is deleted. */
@@ -238,6 +315,14 @@ export type MessageView = {
 	date: string | null,
 	/**  Written here and not yet in Odoo. */
 	pending: boolean,
+};
+
+/**  A tag, source, lost reason, team or salesperson. */
+export type NamedView = {
+	id: number,
+	name: string,
+	/**  Odoo's colour index (tags; 0 = none). */
+	color: number,
 };
 
 /**  Connection settings for Odoo. */
@@ -284,6 +369,30 @@ export type Phase =
 /**  Re-listing ids. */
 "reconciling";
 
+/**  What the Pipeline screen needs to draw filters, cards and dialogs. */
+export type PipelineBasics = {
+	/**  The rep's Odoo user id. */
+	me: number,
+	/**  Stages in pipeline order: those of the rep's teams and those shared by all teams. */
+	stages: StageView[],
+	tags: NamedView[],
+	sources: NamedView[],
+	lostReasons: NamedView[],
+	salespeople: NamedView[],
+	/**  Last complete sync, UTC (`YYYY-MM-DD HH:MM:SS`). */
+	lastSyncedAt: string | null,
+};
+
+/**  Kanban or list. */
+export type PipelineLayout = "kanban" | "list";
+
+/**  What the Pipeline screen restores on start: filters, layout and list order. */
+export type PipelineView = {
+	filter: LeadFilter,
+	layout: PipelineLayout,
+	sort: ListSort,
+};
+
 /**  Progress of a sync: `done` of `total` (when known) in `phase`. */
 export type Progress = {
 	/**  What is being done. */
@@ -308,6 +417,17 @@ export type SalespersonMonthView = {
 	revenue: number | null,
 };
 
+/**  Whose leads the Pipeline screen shows. */
+export type ScopeView = 
+/**  Assigned to me. */
+"mine" | 
+/**  Assigned to nobody. */
+"unassigned" | 
+/**  Mine and the unassigned ones (what a rep usually works). */
+"mineAndUnassigned" | 
+/**  Everything I may see. */
+"all";
+
 /**
  *  All settings of the desktop app. Missing keys in the file take their defaults (the
  *  defaults are the bottom layer of [`load`]), so the types need no `serde(default)`.
@@ -329,6 +449,9 @@ export type Settings = {
  */
 export type SettingsChanged = Settings;
 
+/**  A sortable column of the list view. */
+export type SortColumnView = "name" | "contact" | "stage" | "salesperson" | "revenue" | "priority" | "created" | "updated";
+
 /**  Leads created in one week (starting on `week`, a Monday) from one source. */
 export type SourceWeekView = {
 	week: string,
@@ -342,6 +465,15 @@ export type StageValueView = {
 	name: string,
 	count: number,
 	value: number | null,
+};
+
+/**  A pipeline stage. */
+export type StageView = {
+	id: number,
+	name: string,
+	isWon: boolean,
+	/**  Collapsed in the kanban. */
+	fold: boolean,
 };
 
 /**  The Stats screen's numbers for a period, computed from the cache. */
@@ -361,6 +493,9 @@ export type StatsView = {
 	/**  The last successful sync: the numbers are as of then. */
 	asOf: string | null,
 };
+
+/**  An outcome to show. */
+export type StatusView = "open" | "won" | "lost";
 
 /**  Background sync settings. */
 export type SyncSettings = {

@@ -1,0 +1,329 @@
+//! The Pipeline screen's filters, sorts, pages and column totals over the cached leads.
+
+use super::*;
+use crate::crm::{Lead, LeadStatus, Ref, Stage, User};
+use time::macros::{date, datetime};
+
+const ME: i64 = 7;
+const OTHER: i64 = 8;
+
+fn reference(id: i64, name: &str) -> Option<Ref> {
+    Some(Ref {
+        id,
+        name: name.into(),
+    })
+}
+
+/// Six leads over two stages, two salespeople and nobody, two sources, tags and outcomes.
+fn pipeline() -> (Store, i64) {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = store
+        .add_account(
+            &NewAccount {
+                odoo_url: "https://example.odoo.com".into(),
+                database: "example".into(),
+                login: "rep".into(),
+                uid: ME,
+                user_name: "Rep".into(),
+                partner_id: None,
+                server_version: "19.0".into(),
+                transport: "json2".into(),
+            },
+            datetime!(2026-11-26 10:00:00),
+        )
+        .expect("account")
+        .id;
+    let stage = |id, name: &str, sequence| Stage {
+        id,
+        name: name.into(),
+        sequence,
+        is_won: false,
+        fold: false,
+        team_ids: vec![],
+    };
+    store
+        .replace_stages(account, &[stage(1, "New", 1), stage(2, "Proposition", 2)])
+        .expect("stages");
+    let user = |id, name: &str| User {
+        id,
+        name: name.into(),
+        login: name.to_lowercase(),
+        partner_id: None,
+    };
+    store
+        .replace_users(account, &[user(ME, "Zaid"), user(OTHER, "Amal")])
+        .expect("users");
+    let lead = |id, name: &str, stage: i64, user: Option<(i64, &str)>, created: &str| Lead {
+        stage: reference(stage, if stage == 1 { "New" } else { "Proposition" }),
+        user: user.and_then(|(id, name)| reference(id, name)),
+        created_at: crate::store::parse_datetime(&format!("{created} 09:00:00")),
+        updated_at: crate::store::parse_datetime(&format!("{created} 10:00:00")),
+        ..Lead::blank(id, name)
+    };
+    let leads = [
+        Lead {
+            priority: 3,
+            expected_revenue: 5000.0,
+            tag_ids: vec![10],
+            source: reference(20, "WhatsApp"),
+            ..lead(1, "Solar farm", 1, Some((ME, "Zaid")), "2026-11-02")
+        },
+        Lead {
+            expected_revenue: 1000.0,
+            source: reference(21, "Facebook"),
+            ..lead(2, "Website", 1, None, "2026-10-15")
+        },
+        Lead {
+            priority: 1,
+            expected_revenue: 250.0,
+            tag_ids: vec![10, 11],
+            ..lead(3, "Catering", 2, Some((OTHER, "Amal")), "2026-11-20")
+        },
+        Lead {
+            status: LeadStatus::Won,
+            expected_revenue: 9000.0,
+            ..lead(4, "ERP rollout", 2, Some((ME, "Zaid")), "2026-09-01")
+        },
+        Lead {
+            status: LeadStatus::Lost,
+            active: false,
+            ..lead(5, "Printer", 1, Some((ME, "Zaid")), "2026-11-05")
+        },
+        Lead {
+            priority: 3,
+            source: reference(20, "WhatsApp"),
+            ..lead(6, "Abaya shop", 2, None, "2026-11-25")
+        },
+    ];
+    store
+        .save_lead_page(account, &leads, "2026-11-26 10:00:00", None)
+        .expect("page");
+    (store, account)
+}
+
+fn ids(store: &Store, account: i64, query: &LeadQuery) -> Vec<i64> {
+    store
+        .leads(account, query)
+        .expect("leads")
+        .iter()
+        .map(|l| l.id)
+        .collect()
+}
+
+fn sorted(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn each_filter_narrows_to_what_the_rep_asked_for() {
+    let (store, a) = pipeline();
+    let find = |query: LeadQuery| sorted(ids(&store, a, &query));
+    assert_eq!(
+        find(LeadQuery::default()),
+        [1, 2, 3, 4, 5, 6],
+        "no filter: everything cached"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            scope: Scope::Mine(ME),
+            ..LeadQuery::default()
+        }),
+        [1, 4, 5],
+        "my leads"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            scope: Scope::Unassigned,
+            ..LeadQuery::default()
+        }),
+        [2, 6],
+        "unassigned"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            scope: Scope::MineAndUnassigned(ME),
+            ..LeadQuery::default()
+        }),
+        [1, 2, 4, 5, 6],
+        "mine and unassigned"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            stage_ids: vec![2],
+            ..LeadQuery::default()
+        }),
+        [3, 4, 6]
+    );
+    assert_eq!(
+        find(LeadQuery {
+            source_ids: vec![20],
+            ..LeadQuery::default()
+        }),
+        [1, 6],
+        "WhatsApp source"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            tag_ids: vec![11, 99],
+            ..LeadQuery::default()
+        }),
+        [3],
+        "any of the tags"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            priorities: vec![3],
+            ..LeadQuery::default()
+        }),
+        [1, 6]
+    );
+    assert_eq!(
+        find(LeadQuery {
+            statuses: vec![LeadStatus::Open, LeadStatus::Won],
+            ..LeadQuery::default()
+        }),
+        [1, 2, 3, 4, 6],
+        "the pipeline's default hides lost leads"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            created_from: Some(date!(2026 - 11 - 01)),
+            created_before: Some(date!(2026 - 11 - 20)),
+            ..LeadQuery::default()
+        }),
+        [1, 5],
+        "created in [from, before): the 20th is excluded"
+    );
+    assert_eq!(
+        find(LeadQuery {
+            scope: Scope::Mine(ME),
+            statuses: vec![LeadStatus::Open],
+            search: Some("solar".into()),
+            ..LeadQuery::default()
+        }),
+        [1],
+        "filters combine with the search"
+    );
+}
+
+#[test]
+fn column_totals_count_and_sum_what_the_filter_shows() {
+    let (store, a) = pipeline();
+    let totals = store
+        .stage_totals(
+            a,
+            &LeadQuery {
+                statuses: vec![LeadStatus::Open, LeadStatus::Won],
+                ..LeadQuery::default()
+            },
+        )
+        .expect("totals");
+    let mut totals: Vec<(Option<i64>, u64, f64)> = totals
+        .iter()
+        .map(|t| (t.stage_id, t.count, t.revenue))
+        .collect();
+    totals.sort_by_key(|t| t.0);
+    assert_eq!(
+        totals,
+        [(Some(1), 2, 6000.0), (Some(2), 3, 9250.0)],
+        "the lost lead in New is neither counted nor summed"
+    );
+    assert_eq!(
+        store
+            .count_leads(
+                a,
+                &LeadQuery {
+                    search: Some("website".into()),
+                    limit: Some(0),
+                    ..LeadQuery::default()
+                }
+            )
+            .expect("count"),
+        1,
+        "a count ignores paging"
+    );
+}
+
+#[test]
+fn sorts_and_pages_are_stable_and_complete() {
+    let (store, a) = pipeline();
+    let by = |sort| {
+        ids(
+            &store,
+            a,
+            &LeadQuery {
+                sort,
+                ..LeadQuery::default()
+            },
+        )
+    };
+    assert_eq!(
+        by(LeadSort::Priority),
+        [6, 1, 3, 5, 4, 2],
+        "kanban order: priority, then newest id"
+    );
+    assert_eq!(
+        by(LeadSort::Column(SortColumn::Revenue, false)),
+        [4, 1, 2, 3, 6, 5],
+        "revenue, highest first"
+    );
+    assert_eq!(
+        by(LeadSort::Column(SortColumn::Name, true)),
+        [6, 3, 4, 5, 1, 2],
+        "names A to Z, case-insensitive"
+    );
+    assert_eq!(
+        by(LeadSort::Column(SortColumn::Salesperson, true)),
+        [3, 5, 4, 1, 6, 2],
+        "Amal before Zaid; the unassigned last, whatever the direction"
+    );
+    assert_eq!(
+        by(LeadSort::Column(SortColumn::Stage, false)),
+        [6, 4, 3, 5, 2, 1],
+        "stage by pipeline order, latest stage first"
+    );
+    assert_eq!(
+        by(LeadSort::Column(SortColumn::Created, true)),
+        [4, 2, 1, 5, 3, 6]
+    );
+    let mut paged = Vec::new();
+    for offset in (0..6).step_by(4) {
+        paged.extend(ids(
+            &store,
+            a,
+            &LeadQuery {
+                sort: LeadSort::Priority,
+                offset,
+                limit: Some(4),
+                ..LeadQuery::default()
+            },
+        ));
+    }
+    assert_eq!(
+        paged,
+        by(LeadSort::Priority),
+        "pages of a virtualized column add up to the whole, in order"
+    );
+}
+
+#[test]
+fn view_state_is_kept_per_account_and_must_be_json() {
+    let (mut store, a) = pipeline();
+    assert_eq!(store.view_state(a, "pipeline").expect("read"), None);
+    store
+        .save_view_state(a, "pipeline", r#"{"scope":"mine"}"#)
+        .expect("save");
+    store
+        .save_view_state(a, "pipeline", r#"{"scope":"all"}"#)
+        .expect("overwrite");
+    assert_eq!(
+        store.view_state(a, "pipeline").expect("read").as_deref(),
+        Some(r#"{"scope":"all"}"#),
+        "the last save wins"
+    );
+    assert!(
+        store.save_view_state(a, "pipeline", "{not json").is_err(),
+        "the database refuses what it could not give back"
+    );
+}
