@@ -11,7 +11,7 @@ use tauri_plugin_opener::OpenerExt;
 /// How to reach a lead's contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub enum Channel {
+pub enum ContactChannel {
     /// A WhatsApp chat (`https://wa.me/<digits>`).
     Whatsapp,
     /// A phone call (`tel:`).
@@ -22,13 +22,13 @@ pub enum Channel {
 
 /// The link for a channel, or why there is none.
 pub fn contact_url(
-    channel: Channel,
+    channel: ContactChannel,
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<String, String> {
     let phone = phone.map(str::trim).filter(|p| !p.is_empty());
     match channel {
-        Channel::Whatsapp => {
+        ContactChannel::Whatsapp => {
             let phone = phone.ok_or("This lead has no phone number to open in WhatsApp.")?;
             // wa.me wants the full international number: a local number ("055 123 4567")
             // would open a chat with a stranger in another country.
@@ -38,7 +38,7 @@ pub fn contact_url(
             )?;
             Ok(format!("https://wa.me/{}", e164.trim_start_matches('+')))
         }
-        Channel::Call => {
+        ContactChannel::Call => {
             let phone = phone.ok_or("This lead has no phone number to call.")?;
             let dialable: String = phone
                 .chars()
@@ -54,7 +54,7 @@ pub fn contact_url(
                 if dialable.starts_with('+') { "+" } else { "" }
             ))
         }
-        Channel::Email => {
+        ContactChannel::Email => {
             let email = email
                 .map(str::trim)
                 .filter(|e| e.contains('@') && !e.contains(|c: char| c.is_whitespace() || c == '?'))
@@ -71,7 +71,7 @@ pub fn contact_lead(
     app: tauri::AppHandle,
     state: tauri::State<'_, AppState>,
     id: i32,
-    channel: Channel,
+    channel: ContactChannel,
 ) -> Result<(), CommandError> {
     let account = current(&state)?;
     let lead = state
@@ -97,38 +97,38 @@ mod tests {
     #[test]
     fn whatsapp_needs_an_international_number() {
         assert_eq!(
-            contact_url(Channel::Whatsapp, Some("+966 55 123 4567"), None).as_deref(),
+            contact_url(ContactChannel::Whatsapp, Some("+966 55 123 4567"), None).as_deref(),
             Ok("https://wa.me/966551234567")
         );
         assert_eq!(
-            contact_url(Channel::Whatsapp, Some("+٩٦٦٥٥١٢٣٤٥٦٧"), None).as_deref(),
+            contact_url(ContactChannel::Whatsapp, Some("+٩٦٦٥٥١٢٣٤٥٦٧"), None).as_deref(),
             Ok("https://wa.me/966551234567"),
             "Arabic-Indic digits as typed by an Arabic keyboard"
         );
-        let local = contact_url(Channel::Whatsapp, Some("055 123 4567"), None);
+        let local = contact_url(ContactChannel::Whatsapp, Some("055 123 4567"), None);
         assert!(
             local.as_ref().is_err_and(|e| e.contains("country code")),
             "a local number would reach a stranger abroad: {local:?}"
         );
-        assert!(contact_url(Channel::Whatsapp, None, None).is_err());
+        assert!(contact_url(ContactChannel::Whatsapp, None, None).is_err());
     }
 
     #[test]
     fn calls_and_emails_are_plain_links() {
         assert_eq!(
-            contact_url(Channel::Call, Some("+971 (50) 123-4567"), None).as_deref(),
+            contact_url(ContactChannel::Call, Some("+971 (50) 123-4567"), None).as_deref(),
             Ok("tel:+971501234567")
         );
         assert_eq!(
-            contact_url(Channel::Call, Some("055 123 4567"), None).as_deref(),
+            contact_url(ContactChannel::Call, Some("055 123 4567"), None).as_deref(),
             Ok("tel:0551234567")
         );
         assert_eq!(
-            contact_url(Channel::Email, None, Some(" amal@example.com ")).as_deref(),
+            contact_url(ContactChannel::Email, None, Some(" amal@example.com ")).as_deref(),
             Ok("mailto:amal@example.com")
         );
         assert!(
-            contact_url(Channel::Email, None, Some("a@b.c?subject=x")).is_err(),
+            contact_url(ContactChannel::Email, None, Some("a@b.c?subject=x")).is_err(),
             "no smuggled parameters"
         );
     }

@@ -54,6 +54,8 @@ export const commands = {
 	pipelineView: () => typedError<PipelineView, CommandError>(__TAURI_INVOKE("pipeline_view")),
 	/**  Keeps the Pipeline screen's filters, layout and order for the next start. */
 	savePipelineView: (view: PipelineView) => typedError<null, CommandError>(__TAURI_INVOKE("save_pipeline_view", { view })),
+	/**  Opens a WhatsApp chat, a call or an email to a lead's contact with the OS. */
+	contactLead: (id: number, channel: ContactChannel) => typedError<null, CommandError>(__TAURI_INVOKE("contact_lead", { id, channel })),
 	/**
 	 *  The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
 	 *  computed from the cache: instant and offline, "as of" the last sync.
@@ -157,6 +159,15 @@ export type ConflictView = {
 	mine: string,
 	theirs: string,
 };
+
+/**  How to reach a lead's contact. */
+export type ContactChannel = 
+/**  A WhatsApp chat (`https://wa.me/<digits>`). */
+"whatsapp" | 
+/**  A phone call (`tel:`). */
+"call" | 
+/**  An email (`mailto:`). */
+"email";
 
 /**
  *  Where the data directory came from, shown in the About panel so a user (or a support
