@@ -40,5 +40,21 @@ export default ts.config(
       ],
     },
   },
+  {
+    // Tests stand in for Rust with Tauri's own IPC mocks (and emit its events through them);
+    // they still may not call Rust any other way.
+    files: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@tauri-apps/api', '@tauri-apps/api/core'].map((name) => ({
+            name,
+            message: 'Tests mock Rust with @tauri-apps/api/mocks; calls go through $lib/ipc.',
+          })),
+        },
+      ],
+    },
+  },
   { rules: { 'svelte/no-navigation-without-resolve': 'off' } },
 );

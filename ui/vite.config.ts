@@ -7,5 +7,7 @@ export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true, watch: { ignored: ['**/src-tauri/**'] } },
   build: { target: 'safari16', sourcemap: false },
+  // Component tests mount Svelte's browser build (happy-dom), not its server build.
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: { include: ['src/**/*.test.ts'] },
 });

@@ -3,139 +3,15 @@
 
 use crate::keyring::private_keyring;
 use crate::support::TestData;
+use crate::support::sim::{
+    ADMIN_KEY, SALES1_KEY, Sim, add_account, add_account_with, json_of, text,
+};
 use crm_core::crm::LeadStatus;
-use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page};
-use crm_core::secret::Secret;
+use crm_core::odoo::{Context, Domain, Page};
 use crm_core::secrets::SecretStore;
 use serde_json::{Value, json};
-use std::io::{BufRead, Write};
-use std::process::{Output, Stdio};
-
-const SALES1_KEY: &str = "5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e";
-const ADMIN_KEY: &str = "adadadadadadadadadadadadadadadadadadadad";
-
-/// odoo-sim in this process, on its own runtime.
-struct Sim {
-    rt: tokio::runtime::Runtime,
-    running: Option<odoo_sim::Running>,
-}
-
-impl Sim {
-    fn start(seed: odoo_sim::Seed) -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        odoo_sim::quiet_injected_drops();
-        let running = rt.block_on(async {
-            odoo_sim::start(
-                &odoo_sim::Options {
-                    seed,
-                    api_keys: vec![
-                        ("sales1".into(), SALES1_KEY.into()),
-                        ("admin".into(), ADMIN_KEY.into()),
-                    ],
-                    faults: true,
-                    ..odoo_sim::Options::default()
-                },
-                "127.0.0.1:0",
-            )
-            .await
-            .expect("odoo-sim starts")
-        });
-        Sim {
-            rt,
-            running: Some(running),
-        }
-    }
-
-    fn url(&self) -> String {
-        self.running
-            .as_ref()
-            .map(odoo_sim::Running::url)
-            .unwrap_or_default()
-    }
-
-    fn client(&self, login: &str, key: &str) -> Client {
-        self.rt
-            .block_on(Client::connect(
-                &Credentials {
-                    url: self.url(),
-                    database: "demo".into(),
-                    login: login.into(),
-                    secret: Secret::new(key),
-                },
-                Options::default(),
-            ))
-            .expect("connects")
-    }
-
-    fn faults(&self, plan: Value) {
-        let plan = serde_json::from_value(plan).expect("a fault plan");
-        self.running
-            .as_ref()
-            .and_then(|r| r.sim.faults.as_ref())
-            .expect("started with faults")
-            .set(plan)
-            .expect("a valid fault plan");
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        // Stop the server inside its runtime.
-        let running = self.running.take();
-        self.rt.block_on(async move { drop(running) });
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON on stdout ({e}): {}", text(out)))
-}
-
-/// `crm-desk account add`, the key piped on stdin.
-fn add_account(data: &TestData, url: &str, login: &str, key: &str) -> Output {
-    add_account_with(data, url, login, key, &[])
-}
-
-/// [`add_account`] with extra environment variables.
-fn add_account_with(
-    data: &TestData,
-    url: &str,
-    login: &str,
-    key: &str,
-    env: &[(&str, &str)],
-) -> Output {
-    let mut command = data.command(&[
-        "account", "add", "--url", url, "--db", "demo", "--login", login, "--json",
-    ]);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{key}\n").as_bytes())
-        .expect("write the key");
-    child.wait_with_output().expect("account add ends")
-}
+use std::io::BufRead;
+use std::process::Stdio;
 
 /// Every file under `dir`, read as bytes.
 fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
@@ -180,7 +56,6 @@ fn accounts_sync_and_edits_through_the_cli_end_to_end() {
     let synced = json_of(&run(&["sync", "--once", "--json"]));
     let server = sim.client("sales1", SALES1_KEY);
     let visible = sim
-        .rt
         .block_on(server.search("crm.lead", &Domain::All, &Page::default(), &Context::sync()))
         .expect("server ids");
     assert_eq!(
@@ -269,8 +144,7 @@ fn accounts_sync_and_edits_through_the_cli_end_to_end() {
     assert_eq!(pushed["status"]["pending"], 0, "{pushed}");
     let id = |s: &str| s.parse::<i64>().expect("id");
     let read = |lead: i64| {
-        sim.rt
-            .block_on(server.leads_by_id(&[lead], &Context::sync()))
+        sim.block_on(server.leads_by_id(&[lead], &Context::sync()))
             .expect("read")
             .into_iter()
             .next()
@@ -282,7 +156,6 @@ fn accounts_sync_and_edits_through_the_cli_end_to_end() {
     assert_eq!(read(id(&b)).status, LeadStatus::Won);
     assert_eq!(read(id(&c)).status, LeadStatus::Lost);
     let notes = sim
-        .rt
         .block_on(server.lead_messages(id(&a), 5))
         .expect("messages");
     assert!(notes.iter().any(|m| m.body.contains("wants a quote")));
@@ -296,8 +169,7 @@ fn accounts_sync_and_edits_through_the_cli_end_to_end() {
     let admin = sim.client("admin", ADMIN_KEY);
     let mut v = serde_json::Map::new();
     v.insert("priority".into(), json!("1"));
-    sim.rt
-        .block_on(admin.write("crm.lead", &[id(&a)], v, &Context::default()))
+    sim.block_on(admin.write("crm.lead", &[id(&a)], v, &Context::default()))
         .expect("server write");
     run(&["lead", "edit", &a, "--priority", "2"]);
     run(&["sync", "--once"]);
@@ -402,7 +274,6 @@ fn edits_made_offline_wait_in_the_outbox_and_push_later() {
     data.run(&["sync", "--once"]);
     let server = sim.client("sales1", SALES1_KEY);
     let read = sim
-        .rt
         .block_on(server.leads_by_id(&[lead.parse().expect("id")], &Context::sync()))
         .expect("read");
     assert_eq!(read[0].name, "Edited on the plane");

@@ -1,6 +1,10 @@
 //! Contact actions of the lead panel: a WhatsApp chat, a call, an email, opened by the OS.
 //! The link is built here from the cached lead, so the page can only ask for "WhatsApp with
 //! lead 42", never have an arbitrary URL opened.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "Tauri injects command arguments by value"
+)]
 
 use super::error::{CommandError, ErrorKind};
 use super::pipeline::current;

@@ -206,7 +206,8 @@ impl LeadView {
             company_name: lead.company_name.clone(),
             email: lead.email.clone(),
             phone: lead.phone.clone(),
-            description: lead.description.clone(),
+            // Odoo keeps HTML; the window edits plain text (and sends plain text back).
+            description: lead.description.as_deref().map(crm_core::crm::html_to_text),
             expected_revenue: lead.expected_revenue,
             probability: lead.probability,
             priority: lead.priority,

@@ -42,7 +42,10 @@ pub fn from_whatsapp_id(wa_id: &str) -> Option<String> {
 /// Only the digits (Arabic-Indic ones as ASCII): a formatting-insensitive key for search
 /// and comparison.
 pub fn digits(raw: &str) -> String {
-    latin_digits(raw).chars().filter(char::is_ascii_digit).collect()
+    latin_digits(raw)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
 }
 
 /// Arabic-Indic (٠–٩) and Eastern Arabic-Indic (۰–۹) digits, as an Arabic or Persian

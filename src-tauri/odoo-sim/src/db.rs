@@ -657,6 +657,10 @@ impl Db {
                         }
                     }
                 }
+                // A relation is a set, as Odoo's relation table (unique pairs): `[6, 0,
+                // [3, 3]]` links tag 3 once.
+                let mut seen = std::collections::HashSet::new();
+                ids.retain(|id| seen.insert(*id));
                 for id in &ids {
                     if self.row(comodel, *id).is_none() {
                         return Err(OdooError::Missing(format!(

@@ -1,6 +1,7 @@
 //! Test support: an isolated data folder per test, the `crm-desk` binary, and the window
 //! harness.
 
+pub mod sim;
 pub mod window;
 
 use std::path::{Path, PathBuf};

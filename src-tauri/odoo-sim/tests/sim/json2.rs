@@ -232,7 +232,7 @@ async fn crud_round_trip_with_odoo_value_formats() {
     let id = lead(
         &app,
         ADMIN_KEY,
-        json!({"name": "WA lead", "phone": "+971501234567", "tag_ids": [[6, 0, [1, 2]]]}),
+        json!({"name": "WA lead", "phone": "+971501234567", "tag_ids": [[6, 0, [1, 2, 1]]]}),
     )
     .await;
     let row = j2(&app, ADMIN_KEY, "crm.lead", "read", json!({"ids": [id, 999999], "fields": ["name", "email_from", "stage_id", "tag_ids", "expected_revenue", "write_date", "user_id"]})).await.json();
@@ -248,7 +248,11 @@ async fn crud_round_trip_with_odoo_value_formats() {
         json!([1, "New"]),
         "many2one is [id, display_name]"
     );
-    assert_eq!(row["tag_ids"], json!([1, 2]));
+    assert_eq!(
+        row["tag_ids"],
+        json!([1, 2]),
+        "a many2many is a set: linking a tag twice links it once"
+    );
     assert_eq!(row["expected_revenue"], json!(0.0));
     assert_eq!(
         row["user_id"][0], 2,

@@ -1,7 +1,21 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { ar } from './ar';
-import { en } from './en';
+import { en, type MessageKey } from './en';
 import { format, resolveLocale } from './index.svelte';
+
+/** The argument names a message uses, from its parsed ICU syntax tree. */
+function argumentsOf(text: string, locale: string): string[] {
+  const names = new Set<string>();
+  const walk = (nodes: unknown[]) => {
+    for (const node of nodes as { value?: unknown; options?: Record<string, { value: unknown[] }> }[]) {
+      if (typeof node.value === 'string' && 'type' in node && node.type !== 0) names.add(node.value);
+      for (const option of Object.values(node.options ?? {})) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(text, locale).getAst());
+  return [...names].sort();
+}
 
 describe('translations', () => {
   it('Arabic has every English key and no empty strings', () => {
@@ -13,11 +27,11 @@ describe('translations', () => {
     }
   });
 
-  it('placeholders survive translation', () => {
+  it('every message is valid ICU and Arabic keeps the arguments of English', () => {
     for (const [key, text] of Object.entries(en)) {
-      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      expect(names(ar[key as keyof typeof en]), `ar["${key}"] must keep the placeholders of en`).toEqual(
-        names(text),
+      const translated = ar[key as MessageKey];
+      expect(argumentsOf(translated, 'ar'), `ar["${key}"] must use the arguments of en`).toEqual(
+        argumentsOf(text, 'en'),
       );
     }
   });
@@ -36,8 +50,10 @@ describe('resolveLocale', () => {
 });
 
 describe('format', () => {
-  it('fills named placeholders and leaves unknown ones visible', () => {
-    expect(format('Stored in {path}', { path: '/x' })).toBe('Stored in /x');
-    expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  it('fills named placeholders', () => {
+    expect(format('en', 'settings.file', { path: '/x' })).toBe('Stored in /x');
+  });
+  it('a missing argument shows the message rather than breaking the screen', () => {
+    expect(format('en', 'settings.file')).toBe('Stored in {path}');
   });
 });

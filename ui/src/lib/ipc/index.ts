@@ -8,12 +8,30 @@ import {
   type EditRequest,
   type ErrorKind,
   type Keep,
+  type ContactChannel,
+  type LeadFilter,
+  type ListSort,
+  type PipelineView,
   type Settings,
   type SyncStatus,
 } from './bindings';
 
 export type {
   AccountView,
+  BoardView,
+  ColumnView,
+  ContactChannel,
+  LeadFilter,
+  LeadPage,
+  ListSort,
+  NamedView,
+  PipelineBasics,
+  PipelineLayout,
+  PipelineView,
+  ScopeView,
+  SortColumnView,
+  StageView,
+  StatusView,
   AppInfo,
   CommandError,
   ConflictView,
@@ -102,6 +120,16 @@ export const ipc = {
   useAccount: (id: number) => unwrap(commands.useAccount(id)),
 
   // Pipeline: reads come from the cache, edits go through the outbox
+  pipelineBasics: () => unwrap(commands.pipelineBasics()),
+  /** The kanban for a filter: every column's totals and its first `perColumn` cards. */
+  board: (filter: LeadFilter, perColumn: number) => unwrap(commands.board(filter, perColumn)),
+  /** A page of the list (sorted) or of a kanban column (sort null). */
+  leadPage: (filter: LeadFilter, sort: ListSort | null, offset: number, limit: number) =>
+    unwrap(commands.leadPage(filter, sort, offset, limit)),
+  pipelineView: () => unwrap(commands.pipelineView()),
+  savePipelineView: (view: PipelineView) => unwrap(commands.savePipelineView(view)),
+  /** Opens a WhatsApp chat, a call or an email to the lead's contact with the OS. */
+  contactLead: (id: number, channel: ContactChannel) => unwrap(commands.contactLead(id, channel)),
   listLeads: (search: string | null = null, stageId: number | null = null) =>
     unwrap(commands.listLeads(search, stageId)),
   /** The Stats screen's numbers for [from, to) (ISO dates), from the cache. */
