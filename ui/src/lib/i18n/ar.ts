@@ -148,6 +148,7 @@ export const ar: Record<MessageKey, string> = {
   'changes.field': 'الحقل',
   'changes.mine': 'قيمتك',
   'changes.theirs': 'القيمة في Odoo',
+  'changes.deleted': 'حُذف في Odoo',
   'changes.choose': 'اختر',
   'changes.keepMine': 'أبقِ قيمتي',
   'changes.takeTheirs': 'خذ قيمتهم',

@@ -140,6 +140,7 @@ export const en = {
   'changes.field': 'Field',
   'changes.mine': 'Your value',
   'changes.theirs': 'Value in Odoo',
+  'changes.deleted': 'Deleted in Odoo',
   'changes.choose': 'Choose',
   'changes.keepMine': 'Keep mine',
   'changes.takeTheirs': 'Take theirs',
