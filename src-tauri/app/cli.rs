@@ -534,7 +534,10 @@ async fn sync_once(state: &AppState, account: &Account, json: bool) -> Outcome {
         .sync(
             account,
             &client,
-            SyncOptions { reconcile: true },
+            SyncOptions {
+                reconcile: true,
+                notify: Some(state.settings().notifications.preferences()),
+            },
             Duration::from_secs(60),
             &printer,
         )
@@ -561,7 +564,7 @@ async fn sync_once(state: &AppState, account: &Account, json: bool) -> Outcome {
 
 async fn sync_forever(state: &AppState, account: &Account) -> Outcome {
     state.store().set_current_account(account.id)?;
-    let settings = || state.settings().sync;
+    let settings = || state.settings();
     let publish = |s: crm_core::sync::SyncStatus| {
         if !s.in_progress {
             match &s.last_error {
@@ -586,6 +589,10 @@ async fn sync_forever(state: &AppState, account: &Account) -> Outcome {
             state.trigger.clone(),
             settings,
             publish,
+            // Headless: new items wait in the notification centre for the window.
+            |_, notifications: &[crm_core::store::Notification]| {
+                eprintln!("{} new notification(s)", notifications.len());
+            },
         ) => Ok(()),
         _ = tokio::signal::ctrl_c() => Ok(()),
     }

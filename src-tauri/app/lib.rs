@@ -9,6 +9,7 @@
 //! testing without a window lives in crm-core.
 
 mod cli;
+mod desktop;
 mod ipc;
 mod logging;
 pub mod os_keyring;
@@ -25,6 +26,9 @@ static PROCESS_START: OnceLock<Instant> = OnceLock::new();
 /// Entry point of the `crm-desk` binary.
 pub fn main() -> ExitCode {
     PROCESS_START.get_or_init(Instant::now);
+    // Before any thread starts: `time` reads the local offset only in a one-thread process.
+    desktop::LOCAL_OFFSET
+        .get_or_init(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
     let args = cli::Args::parse();
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();
@@ -70,17 +74,37 @@ pub fn main() -> ExitCode {
 fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result<()> {
     use tauri::Manager;
     let ipc = ipc::builder();
-    tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    // One window per data folder: a second launch brings the running one forward. Only for
+    // the platform's folder: an explicit CRM_DESK_DATA_DIR (tests, demos, a second profile)
+    // is a deliberate second instance.
+    if state.paths.source == crm_core::paths::DataDirSource::Platform {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            desktop::show_window(app);
+        }));
+    }
+    builder
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
-        .on_window_event(|window, event| {
+        .on_window_event(|window, event| match event {
             // Coming back to the window is when a rep expects fresh data.
-            if let tauri::WindowEvent::Focused(true) = event {
+            tauri::WindowEvent::Focused(true) => {
                 window.state::<state::AppState>().trigger.sync_now();
             }
+            // With notifications on, closing the window keeps the app in the tray, so
+            // they keep coming; Quit is in the tray menu.
+            tauri::WindowEvent::CloseRequested { api, .. } => {
+                let settings = window.state::<state::AppState>().settings().notifications;
+                if settings.enabled && settings.keep_in_tray && desktop::has_tray(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+            _ => {}
         })
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(desktop::Desktop::default());
             start_background_sync(app.handle(), &state);
             if let Ok(platform_dir) = app.path().app_data_dir()
                 && state.paths.source == crm_core::paths::DataDirSource::Platform
@@ -90,19 +114,24 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
                     "our app-data path differs from Tauri's");
             }
             app.manage(state);
+            if let Err(e) = desktop::tray(app.handle()) {
+                tracing::warn!("no tray icon on this desktop: {e}");
+            }
             Ok(())
         })
         .run(context)?;
     Ok(())
 }
 
-/// The background sync of the current account, publishing its status to the window.
+/// The background sync of the current account, publishing its status to the window and
+/// what it announces to the desktop.
 fn start_background_sync(app: &tauri::AppHandle, state: &state::AppState) {
     use tauri::Manager;
     use tauri_specta::Event;
     let settings_app = app.clone();
     let publish_app = app.clone();
-    let settings = move || settings_app.state::<state::AppState>().settings().sync;
+    let announce_app = app.clone();
+    let settings = move || settings_app.state::<state::AppState>().settings();
     let publish = move |status: crm_core::sync::SyncStatus| {
         publish_app
             .state::<state::AppState>()
@@ -111,10 +140,15 @@ fn start_background_sync(app: &tauri::AppHandle, state: &state::AppState) {
             tracing::warn!("could not send the sync status to the window: {e}");
         }
     };
+    let announce = move |account: &crm_core::store::Account,
+                         items: &[crm_core::store::Notification]| {
+        desktop::announce(&announce_app, account, items);
+    };
     tauri::async_runtime::spawn(crm_core::sync::scheduler::run(
         std::sync::Arc::clone(&state.runner),
         state.trigger.clone(),
         settings,
         publish,
+        announce,
     ));
 }

@@ -7,6 +7,7 @@
 //!   under Xvfb. These need a display and the drivers; `make test` provides both and sets
 //!   `CRM_DESK_E2E=required` so that a missing piece fails instead of skipping.
 //! - `keyring`: API keys through the OS keyring (the private gnome-keyring of the session).
+//! - `notifications`: desktop notifications through the session's dunst, seen on D-Bus.
 //! - `pipeline`: the Pipeline screen on the real window against odoo-sim: board, drag, search,
 //!   Arabic.
 //! - `sync`: accounts, sync and offline edits through the CLI against odoo-sim, end to end.
@@ -16,6 +17,7 @@
 
 mod cli;
 mod keyring;
+mod notifications;
 mod pipeline;
 mod support;
 mod sync;

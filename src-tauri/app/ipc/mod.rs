@@ -9,6 +9,7 @@ pub mod commands;
 pub mod contact;
 pub mod error;
 pub mod events;
+pub mod notifications;
 pub mod pipeline;
 pub mod views;
 
@@ -38,6 +39,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             board::pipeline_view,
             board::save_pipeline_view,
             contact::contact_lead,
+            notifications::list_notifications,
+            notifications::mark_notifications_read,
             pipeline::pipeline_stats,
             pipeline::open_lead,
             pipeline::edit_lead,
@@ -49,7 +52,9 @@ pub fn builder() -> Builder<tauri::Wry> {
         ])
         .events(collect_events![
             events::SettingsChanged,
-            events::SyncStatusChanged
+            events::SyncStatusChanged,
+            events::NotificationsChanged,
+            events::OpenLead
         ])
 }
 

@@ -259,22 +259,8 @@ pub struct OutboxView {
 impl From<&crm_core::store::OutboxEntry> for OutboxView {
     fn from(e: &crm_core::store::OutboxEntry) -> Self {
         use crm_core::store::EntryState;
-        use crm_core::sync::{Edit, Subject};
-        let summary = match &e.edit {
-            Edit::Update { changes } => changes
-                .iter()
-                .map(|c| format!("{} → {}", c.field.as_str(), c.value.display()))
-                .collect::<Vec<_>>()
-                .join(", "),
-            Edit::Won => "mark won".into(),
-            Edit::Lost { reason } => match reason {
-                Some(r) => format!("mark lost ({})", r.name),
-                None => "mark lost".into(),
-            },
-            Edit::Restore => "restore".into(),
-            Edit::Note { text } => format!("note: {}", text.chars().take(60).collect::<String>()),
-            Edit::Create { lead, client_key } => format!("create {:?} ({client_key})", lead.name),
-        };
+        use crm_core::sync::Subject;
+        let summary = e.edit.summary();
         Self {
             id: e.seq,
             lead_id: e.lead_id,

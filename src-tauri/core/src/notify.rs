@@ -30,6 +30,9 @@ pub struct Seen {
     pub medium: Option<String>,
     /// Tag names.
     pub tags: Vec<String>,
+    /// The customer's message (crm-bridge puts the first WhatsApp message in the lead's
+    /// notes), as text: its first line is the notification's body.
+    pub message: Option<String>,
 }
 
 /// Whose new leads to announce.
@@ -86,6 +89,10 @@ pub struct Preferences {
     pub new_leads: bool,
     /// Announce leads newly assigned to me (by someone else).
     pub assigned_to_me: bool,
+    /// Announce an edit of mine that now conflicts with a change made in Odoo.
+    pub conflicts: bool,
+    /// Announce an edit of mine that Odoo refused.
+    pub failed_pushes: bool,
 }
 
 impl Default for Preferences {
@@ -96,6 +103,8 @@ impl Default for Preferences {
             summary_above: 3,
             new_leads: true,
             assigned_to_me: true,
+            conflicts: true,
+            failed_pushes: true,
         }
     }
 }
@@ -135,6 +144,88 @@ pub enum Announcement {
         /// Its name.
         title: String,
     },
+    /// An edit of the rep's conflicts with a change made in Odoo: the rep must choose.
+    Conflict {
+        /// The lead.
+        lead_id: i64,
+        /// Its name.
+        title: String,
+        /// What the edit does.
+        body: String,
+    },
+    /// Odoo refused an edit of the rep's.
+    FailedPush {
+        /// The lead.
+        lead_id: i64,
+        /// Its name.
+        title: String,
+        /// Odoo's reason.
+        body: String,
+    },
+}
+
+/// Where an edit of the outbox stands, as far as notifications care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditState {
+    /// Waiting to be pushed.
+    Pending,
+    /// Refused by Odoo.
+    Failed,
+    /// In conflict.
+    Conflict,
+}
+
+/// An edit of the outbox after a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditSeen {
+    /// The outbox entry.
+    pub seq: i64,
+    /// Its lead.
+    pub lead_id: i64,
+    /// The lead's name.
+    pub lead_name: String,
+    /// What the edit does.
+    pub summary: String,
+    /// Odoo's reason, when refused.
+    pub error: Option<String>,
+    /// Where it stands.
+    pub state: EditState,
+}
+
+/// Edits that became conflicts or were refused during a sync: each is announced once, when
+/// it gets there (`before`: the states before the sync, by outbox entry).
+pub fn edit_news(
+    before: &HashMap<i64, EditState>,
+    after: &[EditSeen],
+    prefs: &Preferences,
+) -> Vec<Announcement> {
+    after
+        .iter()
+        .filter(|e| before.get(&e.seq) != Some(&e.state))
+        .filter_map(|e| match e.state {
+            EditState::Conflict if prefs.conflicts => Some(Announcement::Conflict {
+                lead_id: e.lead_id,
+                title: e.lead_name.clone(),
+                body: e.summary.clone(),
+            }),
+            EditState::Failed if prefs.failed_pushes => Some(Announcement::FailedPush {
+                lead_id: e.lead_id,
+                title: e.lead_name.clone(),
+                body: e.error.clone().unwrap_or_else(|| e.summary.clone()),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first non-empty line of a text, trimmed to `max` characters (with an ellipsis).
+pub fn first_line(text: &str, max: usize) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    if line.chars().count() <= max {
+        return Some(line.to_owned());
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    Some(format!("{}…", cut.trim_end()))
 }
 
 /// What a sync brought: what to show, and the leads to remember as announced.
@@ -213,7 +304,11 @@ pub fn decide(
                         .clone()
                         .filter(|c| !c.trim().is_empty())
                         .unwrap_or_else(|| lead.name.clone()),
-                    body: lead.name.clone(),
+                    body: lead
+                        .message
+                        .as_deref()
+                        .and_then(|m| first_line(m, 120))
+                        .unwrap_or_else(|| lead.name.clone()),
                 },
             );
         }
@@ -252,7 +347,7 @@ mod tests {
             .flat_map(|a| match a {
                 Announcement::NewLead { lead_id, .. } => vec![*lead_id],
                 Announcement::NewLeads { lead_ids, .. } => lead_ids.clone(),
-                Announcement::AssignedToMe { .. } => vec![],
+                _ => vec![],
             })
             .collect()
     }
@@ -483,5 +578,75 @@ mod tests {
             false,
         );
         assert!(still_mine.show.is_empty(), "no change, no news");
+    }
+
+    #[test]
+    fn the_body_is_the_first_line_of_the_customers_message() {
+        let after = [Seen {
+            message: Some("\n  مرحبا، أريد عرض سعر  \nلعشرة أجهزة".into()),
+            ..whatsapp(2, Some(ME))
+        }];
+        let d = decide(
+            &[],
+            &after,
+            &HashSet::new(),
+            &rep(),
+            &Preferences::default(),
+            false,
+        );
+        assert!(
+            matches!(&d.show[..], [Announcement::NewLead { body, .. }] if body == "مرحبا، أريد عرض سعر"),
+            "the message's first line, trimmed: {d:?}"
+        );
+        assert_eq!(
+            first_line(&"x".repeat(300), 10).map(|l| l.chars().count()),
+            Some(10),
+            "a long line is cut to fit a notification"
+        );
+    }
+
+    #[test]
+    fn an_edit_is_announced_when_it_becomes_a_conflict_or_is_refused_once() {
+        let edit = |seq, state| EditSeen {
+            seq,
+            lead_id: seq * 10,
+            lead_name: format!("Lead {seq}"),
+            summary: "stage → Won".into(),
+            error: (state == EditState::Failed).then(|| "Access denied".into()),
+            state,
+        };
+        let before = HashMap::from([(1, EditState::Pending), (2, EditState::Conflict)]);
+        let after = [
+            edit(1, EditState::Conflict),
+            edit(2, EditState::Conflict),
+            edit(3, EditState::Failed),
+            edit(4, EditState::Pending),
+        ];
+        let news = edit_news(&before, &after, &Preferences::default());
+        assert_eq!(
+            news,
+            [
+                Announcement::Conflict {
+                    lead_id: 10,
+                    title: "Lead 1".into(),
+                    body: "stage → Won".into()
+                },
+                Announcement::FailedPush {
+                    lead_id: 30,
+                    title: "Lead 3".into(),
+                    body: "Access denied".into()
+                },
+            ],
+            "a conflict already known (2) is not announced again; pending edits are quiet"
+        );
+        let quiet = Preferences {
+            conflicts: false,
+            failed_pushes: false,
+            ..Preferences::default()
+        };
+        assert!(
+            edit_news(&before, &after, &quiet).is_empty(),
+            "each category can be switched off"
+        );
     }
 }

@@ -37,6 +37,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// How to talk to Odoo.
     pub odoo: OdooSettings,
+    /// Desktop notifications and the notification centre.
+    pub notifications: NotificationSettings,
 }
 
 /// Connection settings for Odoo.
@@ -132,6 +134,132 @@ impl Default for SyncSettings {
     }
 }
 
+/// Desktop notifications. The notification centre keeps every item whatever these say,
+/// except the categories switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NotificationSettings {
+    /// Raise desktop notifications.
+    pub enabled: bool,
+    /// Whose new leads to announce.
+    pub scope: NotifyScope,
+    /// What marks a lead as WhatsApp's: its UTM source, UTM medium or a tag...
+    pub whatsapp_by: WhatsAppMatch,
+    /// ...named this (crm-bridge's default source is "WhatsApp").
+    pub whatsapp_name: String,
+    /// More new WhatsApp leads than this in one sync make one summary.
+    pub summary_above: u32,
+    /// New WhatsApp leads.
+    pub new_leads: bool,
+    /// Leads newly assigned to me.
+    pub assigned_to_me: bool,
+    /// My edits that conflict with a change made in Odoo.
+    pub conflicts: bool,
+    /// My edits Odoo refused.
+    pub failed_pushes: bool,
+    /// Do not disturb: no desktop notifications (the notification centre still fills).
+    pub do_not_disturb: bool,
+    /// Quiet hours, local time `HH:MM` (empty: none): from...
+    pub quiet_from: String,
+    /// ...to (a span past midnight, 22:00 to 07:00, works).
+    pub quiet_to: String,
+    /// Closing the window keeps CRM Desk running in the tray, so notifications keep coming.
+    pub keep_in_tray: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            scope: NotifyScope::MineAndUnassigned,
+            whatsapp_by: WhatsAppMatch::Source,
+            whatsapp_name: "WhatsApp".into(),
+            summary_above: 3,
+            new_leads: true,
+            assigned_to_me: true,
+            conflicts: true,
+            failed_pushes: true,
+            do_not_disturb: false,
+            quiet_from: String::new(),
+            quiet_to: String::new(),
+            keep_in_tray: true,
+        }
+    }
+}
+
+/// Whose new leads are announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyScope {
+    /// Assigned to me.
+    Mine,
+    /// Assigned to me, or unassigned in my teams.
+    #[default]
+    MineAndUnassigned,
+    /// Every lead I can see.
+    All,
+}
+
+/// Which field of a lead says it came from WhatsApp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum WhatsAppMatch {
+    /// The UTM source.
+    #[default]
+    Source,
+    /// The UTM medium.
+    Medium,
+    /// A tag.
+    Tag,
+}
+
+impl NotificationSettings {
+    /// The notification rule's preferences (`crate::notify`).
+    pub fn preferences(&self) -> crate::notify::Preferences {
+        use crate::notify::{Preferences, Scope, WhatsAppRule};
+        let name = self.whatsapp_name.clone();
+        Preferences {
+            scope: match self.scope {
+                NotifyScope::Mine => Scope::Mine,
+                NotifyScope::MineAndUnassigned => Scope::MineAndUnassigned,
+                NotifyScope::All => Scope::AllVisible,
+            },
+            whatsapp: match self.whatsapp_by {
+                WhatsAppMatch::Source => WhatsAppRule::Source(name),
+                WhatsAppMatch::Medium => WhatsAppRule::Medium(name),
+                WhatsAppMatch::Tag => WhatsAppRule::Tag(name),
+            },
+            summary_above: usize::try_from(self.summary_above).unwrap_or(usize::MAX),
+            new_leads: self.new_leads,
+            assigned_to_me: self.assigned_to_me,
+            conflicts: self.conflicts,
+            failed_pushes: self.failed_pushes,
+        }
+    }
+
+    /// Whether `now` (local `HH:MM`) is inside the quiet hours.
+    pub fn quiet_at(&self, now: (u8, u8)) -> bool {
+        let (Some(from), Some(to)) = (hh_mm(&self.quiet_from), hh_mm(&self.quiet_to)) else {
+            return false;
+        };
+        let now = u16::from(now.0) * 60 + u16::from(now.1);
+        if from <= to {
+            (from..to).contains(&now)
+        } else {
+            now >= from || now < to
+        }
+    }
+}
+
+/// Minutes since midnight of `HH:MM`.
+fn hh_mm(text: &str) -> Option<u16> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
 /// Log file settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -210,6 +338,36 @@ impl Settings {
             return Err(Error::Invalid {
                 field: "log.keep_files",
                 message: format!("must be between 1 and 365, got {}", self.log.keep_files),
+            });
+        }
+        let n = &self.notifications;
+        for (field, value) in [
+            ("notifications.quiet_from", &n.quiet_from),
+            ("notifications.quiet_to", &n.quiet_to),
+        ] {
+            if !value.trim().is_empty() && hh_mm(value).is_none() {
+                return Err(Error::Invalid {
+                    field,
+                    message: format!("must be a time like 22:00 (or empty), not {value:?}"),
+                });
+            }
+        }
+        if n.quiet_from.trim().is_empty() != n.quiet_to.trim().is_empty() {
+            return Err(Error::Invalid {
+                field: "notifications.quiet_to",
+                message: "quiet hours need both a start and an end".into(),
+            });
+        }
+        if !(1..=1000).contains(&n.summary_above) {
+            return Err(Error::Invalid {
+                field: "notifications.summary_above",
+                message: format!("must be between 1 and 1000, not {}", n.summary_above),
+            });
+        }
+        if n.whatsapp_name.trim().is_empty() {
+            return Err(Error::Invalid {
+                field: "notifications.whatsapp_name",
+                message: "must name the source, medium or tag of WhatsApp leads".into(),
             });
         }
         Ok(())

@@ -894,31 +894,6 @@ impl Store {
         Ok(())
     }
 
-    /// The leads of the account already announced or seen (`crate::notify`).
-    pub fn announced_leads(&self, account: i64) -> Result<std::collections::HashSet<i64>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT lead_id FROM announced_lead WHERE account_id = ?1")?;
-        let rows = stmt.query_map(params![account], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Remembers leads as announced, for good (`crate::notify::Decision::announced`).
-    pub fn remember_announced(&mut self, account: i64, ids: &[i64], at: &str) -> Result<(), Error> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO announced_lead (account_id, lead_id, at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO NOTHING",
-            )?;
-            for id in ids {
-                insert.execute(params![account, id, at])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     /// What the statistics need of every cached lead of the account
     /// ([`crate::stats::PipelineStats::compute`]).
     pub fn stats_rows(&self, account: i64) -> Result<Vec<crate::stats::StatsRow>, Error> {

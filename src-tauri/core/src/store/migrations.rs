@@ -16,6 +16,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_lead_search.sql")),
     M::up(include_str!("migrations/0005_announced.sql")),
     M::up(include_str!("migrations/0006_view_state.sql")),
+    M::up(include_str!("migrations/0007_notifications.sql")),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -13,6 +13,7 @@ mod accounts;
 mod cache;
 pub mod inbox;
 mod migrations;
+mod notifications;
 mod outbox;
 
 pub use accounts::{Account, NewAccount};
@@ -21,6 +22,7 @@ pub use cache::{
     parse_datetime,
 };
 pub use migrations::LATEST as LATEST_SCHEMA_VERSION;
+pub use notifications::{Notification, NotificationKind};
 pub use outbox::{EntryState, OutboxEntry, Queued};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};

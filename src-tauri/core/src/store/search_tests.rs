@@ -252,34 +252,3 @@ fn stats_rows_carry_stage_order_and_status_from_the_cache() {
     );
     assert_eq!((s.won, s.average_days_to_close), (1, Some(2.0)));
 }
-
-#[test]
-fn announced_leads_are_remembered_per_account_and_survive_the_lead() {
-    let mut store = Store::open_in_memory().expect("store");
-    let a = account(&mut store, "rep");
-    let b = account(&mut store, "other");
-    store
-        .save_lead_page(a, &[lead(1, "x")], "2026-11-26 10:00:00", None)
-        .expect("page");
-    store
-        .remember_announced(a, &[1, 2], "2026-11-26 10:00:00")
-        .expect("remember");
-    store
-        .remember_announced(a, &[2], "2026-11-26 10:05:00")
-        .expect("twice is fine");
-    store.delete_leads(a, &[1]).expect("delete");
-    assert_eq!(
-        store.announced_leads(a).expect("read"),
-        std::collections::HashSet::from([1, 2]),
-        "a lead that left the cache stays announced"
-    );
-    assert!(
-        store.announced_leads(b).expect("read").is_empty(),
-        "per account"
-    );
-    store.remove_account(a).expect("remove");
-    assert!(
-        store.announced_leads(a).expect("read").is_empty(),
-        "removed with the account"
-    );
-}

@@ -36,6 +36,28 @@ pub enum Edit {
     },
 }
 
+impl Edit {
+    /// What the edit does, in a few words (the pending-changes list, notifications, the
+    /// CLI).
+    pub fn summary(&self) -> String {
+        match self {
+            Edit::Update { changes } => changes
+                .iter()
+                .map(|c| format!("{} → {}", c.field.as_str(), c.value.display()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Edit::Won => "mark won".into(),
+            Edit::Lost { reason } => match reason {
+                Some(r) => format!("mark lost ({})", r.name),
+                None => "mark lost".into(),
+            },
+            Edit::Restore => "restore".into(),
+            Edit::Note { text } => format!("note: {}", text.chars().take(60).collect::<String>()),
+            Edit::Create { lead, client_key } => format!("create {:?} ({client_key})", lead.name),
+        }
+    }
+}
+
 /// One field's new value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {

@@ -29,10 +29,13 @@ const PARTNERS: &str = "res.partner";
 pub const PAGE_SIZE: usize = 500;
 
 /// What a sync should do beyond the delta.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncOptions {
     /// Re-list ids to find leads deleted in Odoo or no longer visible.
     pub reconcile: bool,
+    /// Run the notification rule after the sync with these preferences (`None`: not at
+    /// all). The rule runs in `Runner::sync`, not in the engine.
+    pub notify: Option<crate::notify::Preferences>,
 }
 
 /// What a sync is doing, for progress displays.
@@ -95,6 +98,9 @@ pub struct Report {
     pub reconciled: bool,
     /// Requests sent to Odoo.
     pub requests: u64,
+    /// What the notification rule announced (stored in the notification centre).
+    #[serde(skip)]
+    pub notifications: Vec<crate::store::Notification>,
 }
 
 /// Syncs one account.

@@ -8,9 +8,10 @@
 
 use super::engine::{Engine, Progress, Report, SyncOptions};
 use super::{Clock, Error, ErrorKind, plan};
+use crate::notify;
 use crate::odoo::{self, Client};
 use crate::secrets::SecretStore;
-use crate::settings::SyncSettings;
+use crate::settings::Settings;
 use crate::store::{Account, Store, format_datetime};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -122,7 +123,10 @@ impl Runner {
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Report, Error> {
         let _lock = self.lock(account.id, wait).await?;
-        let report = Engine {
+        let edits_before = self.edits_seen(account.id).unwrap_or_default();
+        let first_sync = account.last_synced_at.is_none();
+        let prefs = options.notify.clone();
+        let mut report = Engine {
             client,
             store: Arc::clone(&self.store),
             account,
@@ -131,7 +135,72 @@ impl Runner {
         .sync(options, progress)
         .await?;
         self.index_search().await;
+        if let Some(prefs) = prefs {
+            let before = edits_before.iter().map(|e| (e.seq, e.state)).collect();
+            // The sync itself succeeded: a failing rule costs notifications, not the sync.
+            match self.announce(account, &before, first_sync, &prefs) {
+                Ok(notifications) => report.notifications = notifications,
+                Err(e) => tracing::warn!("notifications of this sync lost: {e}"),
+            }
+        }
         Ok(report)
+    }
+
+    /// Runs the notification rule after a sync (`crate::notify`) and keeps what it
+    /// announces in the notification centre.
+    fn announce(
+        &self,
+        account: &Account,
+        edits_before: &std::collections::HashMap<i64, notify::EditState>,
+        first_sync: bool,
+        prefs: &notify::Preferences,
+    ) -> Result<Vec<crate::store::Notification>, Error> {
+        let now = format_datetime(self.clock.now());
+        let edits_after = self.edits_seen(account.id)?;
+        let mut store = self.store();
+        // An account synced before the rule existed has history: seen, never announced.
+        let first = first_sync || !store.has_seen_leads(account.id)?;
+        let (before, after) = store.notify_candidates(account.id)?;
+        let announced = before.iter().map(|s| s.id).collect();
+        let rep = notify::Rep {
+            uid: account.uid,
+            teams: store
+                .teams_of_user(account.id, account.uid)?
+                .into_iter()
+                .collect(),
+        };
+        let mut show = notify::decide(&before, &after, &announced, &rep, prefs, first).show;
+        show.extend(notify::edit_news(edits_before, &edits_after, prefs));
+        let seen: Vec<(i64, Option<i64>)> = after.iter().map(|s| (s.id, s.user_id)).collect();
+        store.remember_seen(account.id, &seen, &now)?;
+        Ok(store.add_notifications(account.id, account.uid, &show, &now)?)
+    }
+
+    /// The outbox as the notification rule sees it.
+    fn edits_seen(&self, account: i64) -> Result<Vec<notify::EditSeen>, Error> {
+        use crate::store::EntryState;
+        let store = self.store();
+        let entries = store.outbox(account)?;
+        Ok(entries
+            .iter()
+            .map(|e| notify::EditSeen {
+                seq: e.seq,
+                lead_id: e.lead_id,
+                lead_name: store
+                    .lead(account, e.lead_id)
+                    .ok()
+                    .flatten()
+                    .map(|l| l.name)
+                    .unwrap_or_default(),
+                summary: e.edit.summary(),
+                error: e.error.clone(),
+                state: match e.state {
+                    EntryState::Pending => notify::EditState::Pending,
+                    EntryState::Failed => notify::EditState::Failed,
+                    EntryState::Conflict => notify::EditState::Conflict,
+                },
+            })
+            .collect())
     }
 
     /// Brings the search index up to date after a sync, a batch at a time, so the store
@@ -209,12 +278,14 @@ async fn reachable(url: &str) -> bool {
 const PROBE_EVERY: Duration = Duration::from_secs(3);
 
 /// Runs background syncs of the current account forever. `settings` is read before each
-/// sync (interval changes apply at once); `publish` receives every status change.
+/// sync (interval changes apply at once); `publish` receives every status change, and
+/// `announce` what each sync added to the notification centre (to show on the desktop).
 pub async fn run(
     runner: Arc<Runner>,
     trigger: Trigger,
-    settings: impl Fn() -> SyncSettings + Send + Sync,
+    settings: impl Fn() -> Settings + Send + Sync,
     publish: impl Fn(SyncStatus) + Send + Sync,
+    announce: impl Fn(&Account, &[crate::store::Notification]) + Send + Sync,
 ) {
     let mut client: Option<(i64, Client)> = None;
     let mut failures: u32 = 0;
@@ -227,8 +298,9 @@ pub async fn run(
             continue;
         };
         let config = settings();
-        let reconcile = last_reconcile
-            .is_none_or(|t| t.elapsed() >= Duration::from_secs(config.reconcile_every_secs.into()));
+        let reconcile = last_reconcile.is_none_or(|t| {
+            t.elapsed() >= Duration::from_secs(config.sync.reconcile_every_secs.into())
+        });
         let mut status = runner.status(Some(&account));
         status.in_progress = true;
         publish(status.clone());
@@ -248,7 +320,10 @@ pub async fn run(
                 .sync(
                     &account,
                     odoo,
-                    SyncOptions { reconcile },
+                    SyncOptions {
+                        reconcile,
+                        notify: Some(config.notifications.preferences()),
+                    },
                     Duration::ZERO,
                     &on_progress,
                 )
@@ -259,6 +334,9 @@ pub async fn run(
         match &outcome {
             Ok(report) => {
                 failures = 0;
+                if !report.notifications.is_empty() {
+                    announce(&account, &report.notifications);
+                }
                 if report.reconciled {
                     last_reconcile = Some(tokio::time::Instant::now());
                 }
@@ -287,7 +365,7 @@ pub async fn run(
         }
         publish(runner.status(Some(&account)));
 
-        let interval = time::Duration::seconds(config.interval_secs.into());
+        let interval = time::Duration::seconds(config.sync.interval_secs.into());
         let delay = plan::next_delay(interval, failures, rand::random());
         let delay = Duration::from_secs_f64(delay.as_seconds_f64().max(0.0));
         let woken = trigger.0.notified();

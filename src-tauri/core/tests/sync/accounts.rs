@@ -122,7 +122,13 @@ async fn several_accounts_have_separate_caches_and_removal_takes_key_and_cache()
         account: &second,
         clock: &SystemClock,
     }
-    .sync(SyncOptions { reconcile: true }, &|_| {})
+    .sync(
+        SyncOptions {
+            reconcile: true,
+            notify: None,
+        },
+        &|_| {},
+    )
     .await
     .expect("sync the second account");
     let count = |id: i64| one.store().lead_count(id).expect("count");

@@ -218,7 +218,7 @@ async fn run(seed: u64) {
                 };
                 let engine = p.desk.engine();
                 tokio::select! {
-                    _ = engine.sync(SyncOptions { reconcile: true }, &on_progress) => {}
+                    _ = engine.sync(SyncOptions { reconcile: true, notify: None }, &on_progress) => {}
                     () = stop.notified() => {}
                 }
                 drop(engine);

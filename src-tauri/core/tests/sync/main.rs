@@ -138,7 +138,15 @@ impl Desk {
     }
 
     pub async fn try_sync(&self, reconcile: bool) -> Result<Report, crm_core::sync::Error> {
-        self.engine().sync(SyncOptions { reconcile }, &|_| {}).await
+        self.engine()
+            .sync(
+                SyncOptions {
+                    reconcile,
+                    notify: None,
+                },
+                &|_| {},
+            )
+            .await
     }
 
     pub async fn sync(&self) -> Report {

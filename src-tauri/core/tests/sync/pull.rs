@@ -19,9 +19,15 @@ async fn first_sync_mirrors_what_the_rep_may_see_field_by_field() {
         let seen = Mutex::new(Vec::<Progress>::new());
         let report = desk
             .engine()
-            .sync(SyncOptions { reconcile: true }, &|p| {
-                seen.lock().expect("lock").push(p);
-            })
+            .sync(
+                SyncOptions {
+                    reconcile: true,
+                    notify: None,
+                },
+                &|p| {
+                    seen.lock().expect("lock").push(p);
+                },
+            )
             .await
             .expect("sync");
         assert_mirrors(&desk, version).await;

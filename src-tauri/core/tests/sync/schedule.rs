@@ -1,7 +1,7 @@
 use crate::*;
 use crm_core::crm::{FieldValue, LeadField};
 use crm_core::secrets::SecretStore;
-use crm_core::settings::SyncSettings;
+use crm_core::settings::{Settings, SyncSettings};
 use crm_core::sync::scheduler::{self, Runner};
 use crm_core::sync::{Change, Edit, SyncStatus, Trigger, desk};
 use std::time::Instant;
@@ -61,15 +61,19 @@ async fn the_scheduler_syncs_on_demand_backs_off_and_resumes_when_odoo_is_back()
     let statuses: Arc<Mutex<Vec<SyncStatus>>> = Arc::default();
     let published = Arc::clone(&statuses);
     // An interval long enough that anything sooner was triggered.
-    let settings = || SyncSettings {
-        interval_secs: 60,
-        ..SyncSettings::default()
+    let settings = || Settings {
+        sync: SyncSettings {
+            interval_secs: 60,
+            ..SyncSettings::default()
+        },
+        ..Settings::default()
     };
     let task = tokio::spawn(scheduler::run(
         Arc::clone(&runner),
         trigger.clone(),
         settings,
         move |s| published.lock().expect("lock").push(s),
+        |_, _| {},
     ));
 
     until(

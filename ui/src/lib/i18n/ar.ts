@@ -153,6 +153,17 @@ export const ar: Record<MessageKey, string> = {
   'changes.keepMine': 'أبقِ قيمتي',
   'changes.takeTheirs': 'خذ قيمتهم',
 
+  'notifications.newLead': 'عميل جديد من واتساب: {contact}',
+  'notifications.newLeads':
+    '{count, plural, zero {لا عملاء جدد} one {عميل جديد واحد من واتساب} two {عميلان جديدان من واتساب} few {# عملاء جدد من واتساب} many {# عميلًا جديدًا من واتساب} other {# عميل جديد من واتساب}}',
+  'notifications.assigned': 'أُسند إليك: {lead}',
+  'notifications.conflict': 'تعارض مع Odoo في {lead}: اختر القيمة التي تبقى',
+  'notifications.failedPush': 'رفض Odoo تعديلك على {lead}',
+  'notifications.markAll': 'تعليم الكل كمقروء',
+  'notifications.markRead': 'تعليم كمقروء',
+  'notifications.unread': 'غير مقروء',
+  'notifications.unreadCount':
+    '{count, plural, zero {لا إشعارات غير مقروءة} one {إشعار واحد غير مقروء} two {إشعاران غير مقروءين} few {# إشعارات غير مقروءة} many {# إشعارًا غير مقروء} other {# إشعار غير مقروء}}',
   'notifications.title': 'الإشعارات',
   'notifications.empty.title': 'لا جديد لديك',
   'notifications.empty.body':
@@ -331,12 +342,27 @@ export const ar: Record<MessageKey, string> = {
     'يواصل CRM Desk العمل من نسخته المحلية، ويزامن مجددًا حين يصبح أودو متاحًا.',
   'settings.account.hint.syncAuth':
     'لم يعد أودو يقبل المفتاح المحفوظ: أزل هذا الحساب، ثم أضفه مجددًا بمفتاح API جديد.',
-  'settings.notificationsSoon.title': 'الإشعارات',
-  'settings.notificationsSoon.body':
-    'قريبًا مع ميزة الإشعارات: ستختار هنا ما يُظهر إشعارًا على سطح المكتب. لا يمكن تغيير هذه الخيارات بعد.',
-  'settings.notificationsSoon.newLeads': 'عملاء محتملون جدد من واتساب',
-  'settings.notificationsSoon.assigned': 'عملاء محتملون أُسندوا إليّ',
-  'settings.notificationsSoon.syncProblems': 'مشكلات المزامنة',
+  'settings.notifications': 'الإشعارات',
+  'settings.notifications.enabled': 'إظهار إشعارات سطح المكتب',
+  'settings.notifications.centre':
+    'يحتفظ مركز الإشعارات بكل شيء في كل الأحوال؛ هذه الخيارات تحدد ما يظهر أيضًا على سطح المكتب.',
+  'settings.notifications.categories': 'ما يُعلَن عنه',
+  'settings.notifications.newLeads': 'عملاء محتملون جدد من واتساب',
+  'settings.notifications.assigned': 'عملاء محتملون أُسندوا إليّ',
+  'settings.notifications.conflicts': 'تعديلاتي التي تتعارض مع Odoo',
+  'settings.notifications.failedPushes': 'تعديلاتي التي رفضها Odoo',
+  'settings.notifications.scope': 'العملاء الجدد لـ',
+  'settings.notifications.whatsapp': 'عميل واتساب هو ما له',
+  'settings.notifications.whatsapp.source': 'المصدر',
+  'settings.notifications.whatsapp.medium': 'الوسيلة',
+  'settings.notifications.whatsapp.tag': 'الوسم',
+  'settings.notifications.whatsapp.name': 'باسم',
+  'settings.notifications.summary': 'ملخص واحد إذا تجاوز العملاء الجدد دفعة واحدة هذا العدد',
+  'settings.notifications.dnd': 'عدم الإزعاج',
+  'settings.notifications.quiet': 'ساعات الهدوء',
+  'settings.notifications.quiet.from': 'الهدوء من',
+  'settings.notifications.quiet.to': 'الهدوء حتى',
+  'settings.notifications.tray': 'الاستمرار في العمل من شريط النظام عند إغلاق النافذة',
 
   'welcome.title': 'مرحبًا بك في CRM Desk',
   'welcome.lead': 'اربط حسابك في أودو لتنقل مسار مبيعاتك إلى هذا الجهاز.',

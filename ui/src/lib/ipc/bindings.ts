@@ -56,6 +56,10 @@ export const commands = {
 	savePipelineView: (view: PipelineView) => typedError<null, CommandError>(__TAURI_INVOKE("save_pipeline_view", { view })),
 	/**  Opens a WhatsApp chat, a call or an email to a lead's contact with the OS. */
 	contactLead: (id: number, channel: ContactChannel) => typedError<null, CommandError>(__TAURI_INVOKE("contact_lead", { id, channel })),
+	/**  The newest 200 notifications of the current account's user. */
+	listNotifications: () => typedError<NotificationCentre, CommandError>(__TAURI_INVOKE("list_notifications")),
+	/**  Marks one notification read, or all of them (`id` null). */
+	markNotificationsRead: (id: number | null) => typedError<null, CommandError>(__TAURI_INVOKE("mark_notifications_read", { id })),
 	/**
 	 *  The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
 	 *  computed from the cache: instant and offline, "as of" the last sync.
@@ -88,6 +92,8 @@ export const commands = {
 
 /** Events */
 export const events = {
+	notificationsChanged: makeEvent<NotificationsChanged, NotificationsChanged>("notifications-changed"),
+	openLead: makeEvent<OpenLead, OpenLead>("open-lead"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	syncStatusChanged: makeEvent<SyncStatusChanged, SyncStatusChanged>("sync-status-changed"),
 };
@@ -336,6 +342,79 @@ export type NamedView = {
 	color: number,
 };
 
+/**  The centre of the current account's user, newest first, and how many are unread. */
+export type NotificationCentre = {
+	unread: number,
+	items: NotificationView[],
+};
+
+/**
+ *  Desktop notifications. The notification centre keeps every item whatever these say,
+ *  except the categories switched off.
+ */
+export type NotificationSettings = {
+	/**  Raise desktop notifications. */
+	enabled: boolean,
+	/**  Whose new leads to announce. */
+	scope: NotifyScope,
+	/**  What marks a lead as WhatsApp's: its UTM source, UTM medium or a tag... */
+	whatsapp_by: WhatsAppMatch,
+	/**  ...named this (crm-bridge's default source is "WhatsApp"). */
+	whatsapp_name: string,
+	/**  More new WhatsApp leads than this in one sync make one summary. */
+	summary_above: number,
+	/**  New WhatsApp leads. */
+	new_leads: boolean,
+	/**  Leads newly assigned to me. */
+	assigned_to_me: boolean,
+	/**  My edits that conflict with a change made in Odoo. */
+	conflicts: boolean,
+	/**  My edits Odoo refused. */
+	failed_pushes: boolean,
+	/**  Do not disturb: no desktop notifications (the notification centre still fills). */
+	do_not_disturb: boolean,
+	/**  Quiet hours, local time `HH:MM` (empty: none): from... */
+	quiet_from: string,
+	/**  ...to (a span past midnight, 22:00 to 07:00, works). */
+	quiet_to: string,
+	/**  Closing the window keeps CRM Desk running in the tray, so notifications keep coming. */
+	keep_in_tray: boolean,
+};
+
+/**  One item of the notification centre. The window words it by `category`. */
+export type NotificationView = {
+	id: number,
+	/**  `new_lead`, `new_leads`, `assigned`, `conflict` or `failed_push`. */
+	category: string,
+	/**  Contact or lead name (empty for a summary). */
+	title: string,
+	/**  The message's first line, the lead's name, the edit or Odoo's reason. */
+	body: string,
+	leadId: number | null,
+	/**  Leads it stands for. */
+	count: number,
+	/**  UTC, `YYYY-MM-DD HH:MM:SS`. */
+	createdAt: string,
+	read: boolean,
+};
+
+/**
+ *  The notification centre changed (a sync added items, or some were read): the new
+ *  unread count, for the badge.
+ */
+export type NotificationsChanged = {
+	unread: number,
+};
+
+/**  Whose new leads are announced. */
+export type NotifyScope = 
+/**  Assigned to me. */
+"mine" | 
+/**  Assigned to me, or unassigned in my teams. */
+"mine_and_unassigned" | 
+/**  Every lead I can see. */
+"all";
+
 /**  Connection settings for Odoo. */
 export type OdooSettings = {
 	/**  Which API to use. */
@@ -350,6 +429,14 @@ export type OdooTransport =
 "json2" | 
 /**  Always JSON-RPC (`/jsonrpc`; Odoo 16–21). */
 "jsonrpc";
+
+/**
+ *  The rep clicked a desktop notification: show this lead (`null`: the notification
+ *  centre, for a summary of several leads).
+ */
+export type OpenLead = {
+	leadId: number | null,
+};
 
 /**  An edit not yet in Odoo. */
 export type OutboxView = {
@@ -452,6 +539,8 @@ export type Settings = {
 	log: LogSettings,
 	/**  How to talk to Odoo. */
 	odoo: OdooSettings,
+	/**  Desktop notifications and the notification centre. */
+	notifications: NotificationSettings,
 };
 
 /**
@@ -561,6 +650,15 @@ export type UiSettings = {
 	/**  Colour theme. */
 	theme: Theme,
 };
+
+/**  Which field of a lead says it came from WhatsApp. */
+export type WhatsAppMatch = 
+/**  The UTM source. */
+"source" | 
+/**  The UTM medium. */
+"medium" | 
+/**  A tag. */
+"tag";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

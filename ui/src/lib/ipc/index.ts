@@ -11,6 +11,8 @@ import {
   type ContactChannel,
   type LeadFilter,
   type ListSort,
+  type NotificationsChanged,
+  type OpenLead,
   type PipelineView,
   type Settings,
   type SyncStatus,
@@ -25,6 +27,11 @@ export type {
   LeadPage,
   ListSort,
   NamedView,
+  NotificationCentre,
+  NotificationSettings,
+  NotificationView,
+  NotifyScope,
+  WhatsAppMatch,
   PipelineBasics,
   PipelineLayout,
   PipelineView,
@@ -154,4 +161,15 @@ export const ipc = {
   discardChange: (id: number) => unwrap(commands.discardChange(id)),
   resolveConflict: (id: number, keep: Keep, field: string | null = null) =>
     unwrap(commands.resolveConflict(id, keep, field)),
+
+  // Notification centre
+  listNotifications: () => unwrap(commands.listNotifications()),
+  /** Marks one notification read, or all of them (no id). */
+  markNotificationsRead: (id: number | null = null) => unwrap(commands.markNotificationsRead(id)),
+  /** Calls `handler` with the unread count whenever the centre changes. */
+  onNotificationsChanged: (handler: (changed: NotificationsChanged) => void) =>
+    events.notificationsChanged.listen((event) => handler(event.payload)),
+  /** Calls `handler` when a desktop notification was clicked (lead null: a summary). */
+  onOpenLead: (handler: (open: OpenLead) => void) =>
+    events.openLead.listen((event) => handler(event.payload)),
 };

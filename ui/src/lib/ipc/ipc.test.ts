@@ -8,6 +8,21 @@ const settings: Settings = {
   sync: { interval_secs: 30, reconcile_every_secs: 600, messages_per_lead: 30 },
   log: { keep_files: 14 },
   odoo: { transport: 'auto' },
+  notifications: {
+    enabled: true,
+    scope: 'mine_and_unassigned',
+    whatsapp_by: 'source',
+    whatsapp_name: 'WhatsApp',
+    summary_above: 3,
+    new_leads: true,
+    assigned_to_me: true,
+    conflicts: true,
+    failed_pushes: true,
+    do_not_disturb: false,
+    quiet_from: '',
+    quiet_to: '',
+    keep_in_tray: true,
+  },
 };
 
 afterEach(() => clearMocks());

@@ -1,0 +1,282 @@
+//! Measures the Pipeline screen in the real app window (bench/ui.sh runs it; BENCHMARKS.md).
+//!
+//! usage: ui-bench paint|scroll|search RUNS   (the app's data folder in CRM_DESK_DATA_DIR,
+//! the app binary in CRM_DESK_BIN; needs tauri-driver and a display)
+//!
+//! Times are taken in the page (performance.now), from the rep's action to the frame after
+//! the DOM shows its result, so WebDriver's own latency is not in them. Each measurement has
+//! a baseline taken side by side in the same window:
+//! - paint: opening the Pipeline (fresh board painted) against opening the About screen;
+//! - scroll: frame intervals while flinging the longest column against idle frames;
+//! - search: each keystroke to results painted against the `board` IPC call alone.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a benchmark program: failing loudly is right"
+)]
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+async fn launch(app: &str) -> (Client, Child) {
+    let (port, native) = (free_port(), free_port());
+    let driver = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver (make setup installs it)");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    for attempt in 1..=5 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (client, driver),
+            Err(e) if attempt < 5 => {
+                eprintln!("session attempt {attempt}: {e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("no WebDriver session: {e}"),
+        }
+    }
+    unreachable!()
+}
+
+async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
+    client
+        .execute_async(script, args)
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Resolves after the frame that follows the DOM change: `when()` is polled every frame.
+const AFTER_PAINT: &str = "
+  const settle = (when, t0, done) => {
+    const check = () => when()
+      ? requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0))
+      : requestAnimationFrame(check);
+    check();
+  };";
+
+async fn open(client: &Client, href: &str, ready: &str) -> f64 {
+    let script = format!(
+        "{AFTER_PAINT}
+         const done = arguments[arguments.length - 1];
+         const view = () => document.querySelector('[data-generation]');
+         const before = view() ? Number(view().dataset.generation) : -1;
+         const t0 = performance.now();
+         document.querySelector(\"nav a[href='{href}']\").click();
+         settle(() => {ready}, t0, done);"
+    );
+    run(client, &script, vec![]).await.as_f64().unwrap()
+}
+
+async fn paint(client: &Client, runs: usize) {
+    let (mut about, mut pipeline) = (Vec::new(), Vec::new());
+    // Fresh data drawn: a board whose generation moved past the one before the click.
+    let fresh = "(view() && Number(view().dataset.generation) > before \
+                 && document.querySelector('[data-testid=board] [data-testid=lead-card]'))";
+    open(client, "/pipeline", fresh).await; // warm-up
+    for _ in 0..runs {
+        about.push(
+            open(
+                client,
+                "/about",
+                "document.querySelector('[data-testid=about-version]')",
+            )
+            .await,
+        );
+        pipeline.push(open(client, "/pipeline", fresh).await);
+    }
+    let cards = run(
+        client,
+        "arguments[0](document.querySelectorAll('[data-testid=lead-card]').length)",
+        vec![],
+    )
+    .await;
+    report("open About (baseline)", &about);
+    report("open Pipeline → fresh cards painted", &pipeline);
+    println!("cards in the DOM after opening: {cards}");
+    ratio("Pipeline / About", &pipeline, &about);
+}
+
+async fn scroll(client: &Client, frames: usize) {
+    let script = "
+      const done = arguments[arguments.length - 1];
+      const frames = arguments[0], scrolling = arguments[1];
+      const count = c => Number(c.querySelector('[data-testid=column-count]').textContent.replace(/[^0-9]/g, ''));
+      const col = [...document.querySelectorAll('[data-testid=column]')].reduce((a, b) => count(a) >= count(b) ? a : b);
+      const list = col.querySelector('.cards');
+      list.scrollTop = 0;
+      const gaps = []; let last = null, maxCards = 0, blank = 0, n = 0;
+      const step = now => {
+        if (last !== null) gaps.push(now - last);
+        last = now;
+        if (scrolling) list.scrollTop += 400;
+        maxCards = Math.max(maxCards, col.querySelectorAll('[data-testid=lead-card]').length);
+        blank += col.querySelectorAll('.placeholder').length;
+        if (++n < frames) requestAnimationFrame(step);
+        else done({ gaps, maxCards, blank, count: count(col), end: list.scrollTop });
+      };
+      requestAnimationFrame(step);";
+    let idle = run(client, script, vec![json!(frames), json!(false)]).await;
+    let fling = run(client, script, vec![json!(frames), json!(true)]).await;
+    let gaps = |v: &Value| -> Vec<f64> {
+        v["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect()
+    };
+    println!(
+        "column of {} cards, scrolled to {} px; at most {} cards in the DOM; {} placeholder-frames",
+        fling["count"], fling["end"], fling["maxCards"], fling["blank"]
+    );
+    report("idle frame interval (baseline)", &gaps(&idle));
+    report("frame interval while flinging 400 px/frame", &gaps(&fling));
+    let janky = gaps(&fling).iter().filter(|g| **g > 25.0).count();
+    println!(
+        "frames over 25 ms while scrolling: {janky} of {}",
+        gaps(&fling).len()
+    );
+    ratio("scrolling / idle", &gaps(&fling), &gaps(&idle));
+}
+
+async fn search(client: &Client, runs: usize) {
+    let words = ["mohammed", "0501", "solar", "lead 12"];
+    let typing = format!(
+        "{AFTER_PAINT}
+         const done = arguments[arguments.length - 1];
+         const text = arguments[0];
+         const input = document.querySelector('[data-testid=search]');
+         const view = () => document.querySelector('[data-generation]');
+         const times = []; let i = 0;
+         const next = () => {{
+           if (i >= text.length) {{
+             input.value = ''; input.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             return setTimeout(() => done(times), 300);
+           }}
+           const before = Number(view().dataset.generation);
+           input.value = text.slice(0, ++i);
+           const t0 = performance.now();
+           input.dispatchEvent(new Event('input', {{ bubbles: true }}));
+           settle(() => Number(view().dataset.generation) > before, t0,
+                  ms => {{ times.push(ms); setTimeout(next, 150); }});
+         }};
+         next();"
+    );
+    let ipc_only = "
+      const done = arguments[arguments.length - 1];
+      const text = arguments[0];
+      const filter = { search: null, scope: 'all', stageIds: [], sourceIds: [], tagIds: [],
+        priorities: [], statuses: ['open', 'won'], createdFrom: null, createdTo: null };
+      const times = [];
+      (async () => {
+        for (let i = 1; i <= text.length; i++) {
+          const t0 = performance.now();
+          await window.__TAURI_INTERNALS__.invoke('board', { filter: { ...filter, search: text.slice(0, i) }, perColumn: 30 });
+          times.push(performance.now() - t0);
+        }
+        done(times);
+      })();";
+    let (mut keystroke, mut call) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        for word in words {
+            let t: Vec<f64> =
+                serde_json::from_value(run(client, &typing, vec![json!(word)]).await).unwrap();
+            keystroke.extend(t);
+            let t: Vec<f64> =
+                serde_json::from_value(run(client, ipc_only, vec![json!(word)]).await).unwrap();
+            call.extend(t);
+        }
+    }
+    report("board IPC call alone (baseline)", &call);
+    report("keystroke → results painted", &keystroke);
+    ratio("keystroke / IPC call", &keystroke, &call);
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn sorted(values: &[f64]) -> Vec<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+fn report(what: &str, values: &[f64]) {
+    let v = sorted(values);
+    println!(
+        "{what}: n={} median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        v.len(),
+        percentile(&v, 50.0),
+        percentile(&v, 95.0),
+        v.last().copied().unwrap_or(0.0)
+    );
+}
+
+fn ratio(what: &str, a: &[f64], b: &[f64]) {
+    let (a, b) = (sorted(a), sorted(b));
+    println!(
+        "ratio {what}: median {:.2}×, p95 {:.2}×",
+        percentile(&a, 50.0) / percentile(&b, 50.0),
+        percentile(&a, 95.0) / percentile(&b, 95.0)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).map_or("paint", String::as_str).to_owned();
+    let runs: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(15);
+    let app = std::env::var("CRM_DESK_BIN").unwrap_or_else(|_| "target/release/crm-desk".into());
+    let (client, mut driver) = launch(&app).await;
+    // The first screen is the Pipeline: wait for its first fresh board.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while run(
+        &client,
+        "arguments[0](!!document.querySelector('[data-testid=board] [data-testid=lead-card]'))",
+        vec![],
+    )
+    .await
+        != json!(true)
+    {
+        assert!(Instant::now() < deadline, "the board never showed cards");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    match mode.as_str() {
+        "paint" => paint(&client, runs).await,
+        "scroll" => scroll(&client, 240).await,
+        "search" => search(&client, runs).await,
+        other => panic!("unknown mode {other}: paint, scroll or search"),
+    }
+    let _ = client.close().await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let _ = driver.wait();
+}

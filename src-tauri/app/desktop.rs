@@ -1,0 +1,392 @@
+//! The app on the desktop: native notifications (notify-rust: D-Bus
+//! org.freedesktop.Notifications on Linux, the same crate on macOS and Windows), the tray
+//! icon, and bringing the window forward on a lead.
+//!
+//! Must stay true: what a sync announces is always in the notification centre (crm-core
+//! stored it before we get here); this module only decides whether the desktop also shows
+//! it now (enabled, not paused, not "do not disturb", outside quiet hours).
+
+use crate::ipc::events::{NotificationsChanged, OpenLead};
+use crate::state::AppState;
+use crm_core::settings::{Language, NotificationSettings};
+use crm_core::store::{Account, Notification, NotificationKind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{AppHandle, Manager};
+use tauri_specta::Event;
+
+/// Desktop state the window and the tray share.
+#[derive(Default)]
+pub struct Desktop {
+    /// Notifications paused from the tray (until resumed or restart).
+    pub paused: AtomicBool,
+    /// The tray icon, when the desktop has a tray.
+    tray: std::sync::Mutex<Option<tauri::tray::TrayIcon>>,
+}
+
+/// The local time zone offset, read once at start while the process has one thread (the
+/// `time` crate refuses to read it later on Linux). A DST change takes effect at restart.
+pub static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// Whether the desktop may show notifications now.
+pub fn may_show(settings: &NotificationSettings, paused: bool, local: (u8, u8)) -> bool {
+    settings.enabled && !paused && !settings.do_not_disturb && !settings.quiet_at(local)
+}
+
+/// Texts of the notifications the desktop shows, in the window's language. (The window has
+/// its own catalog; these few live here because the OS shows them, not the page.)
+pub struct Texts {
+    arabic: bool,
+}
+
+impl Texts {
+    pub fn for_language(language: Language) -> Self {
+        let arabic = match language {
+            Language::Ar => true,
+            Language::En => false,
+            Language::System => ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+                .is_some_and(|l| l.starts_with("ar")),
+        };
+        Self { arabic }
+    }
+
+    /// Title and body of a notification.
+    pub fn of(&self, n: &Notification) -> (String, String) {
+        let ar = self.arabic;
+        match n.category {
+            NotificationKind::NewLead => (n.title.clone(), n.body.clone()),
+            NotificationKind::NewLeads => (
+                if ar {
+                    match n.count {
+                        1 => "عميل جديد واحد من واتساب".to_owned(),
+                        2 => "عميلان جديدان من واتساب".to_owned(),
+                        3..=10 => format!("{} عملاء جدد من واتساب", n.count),
+                        _ => format!("{} عميلًا جديدًا من واتساب", n.count),
+                    }
+                } else if n.count == 1 {
+                    "1 new WhatsApp lead".to_owned()
+                } else {
+                    format!("{} new WhatsApp leads", n.count)
+                },
+                if ar {
+                    "افتح CRM Desk لرؤيتهم"
+                } else {
+                    "Open CRM Desk to see them"
+                }
+                .to_owned(),
+            ),
+            NotificationKind::Assigned => (
+                n.title.clone(),
+                if ar {
+                    "أُسند إليك"
+                } else {
+                    "Assigned to you"
+                }
+                .to_owned(),
+            ),
+            NotificationKind::Conflict => (
+                n.title.clone(),
+                if ar {
+                    "تعارض تعديلك مع تغيير في Odoo: اختر ما يبقى"
+                } else {
+                    "Your change conflicts with one made in Odoo: choose which to keep"
+                }
+                .to_owned(),
+            ),
+            NotificationKind::FailedPush => (
+                n.title.clone(),
+                format!(
+                    "{}{}",
+                    if ar {
+                        "رفض Odoo تعديلك: "
+                    } else {
+                        "Odoo refused your change: "
+                    },
+                    n.body
+                ),
+            ),
+        }
+    }
+
+    fn open_in_whatsapp(&self) -> &'static str {
+        if self.arabic {
+            "فتح في واتساب"
+        } else {
+            "Open in WhatsApp"
+        }
+    }
+
+    fn open(&self) -> &'static str {
+        if self.arabic { "فتح" } else { "Open" }
+    }
+}
+
+/// What a sync added to the notification centre: tell the window, and show it on the
+/// desktop when allowed.
+pub fn announce(app: &AppHandle, account: &Account, items: &[Notification]) {
+    let state = app.state::<AppState>();
+    notify_window(app);
+    let settings = state.settings();
+    let paused = app.state::<Desktop>().paused.load(Ordering::Relaxed);
+    let offset = LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the shell is where the clock is read"
+    )]
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    if !may_show(&settings.notifications, paused, (now.hour(), now.minute())) {
+        tracing::info!(
+            count = items.len(),
+            "notifications kept in the centre only (paused, quiet or off)"
+        );
+        return;
+    }
+    let texts = Texts::for_language(settings.ui.language);
+    for item in items {
+        let phone = item.lead_id.and_then(|id| {
+            let lead = state.store().lead(account.id, id).ok().flatten()?;
+            lead.phone.or(lead.mobile)
+        });
+        show(app, item, &texts, phone.as_deref());
+    }
+}
+
+/// Tells the window (badge, list) and the tray that the centre changed.
+pub fn notify_window(app: &AppHandle) {
+    let unread = unread(app);
+    if let Err(e) = (NotificationsChanged { unread }).emit(app) {
+        tracing::warn!("could not tell the window about notifications: {e}");
+    }
+    update_tray(app);
+}
+
+fn unread(app: &AppHandle) -> u32 {
+    let state = app.state::<AppState>();
+    let store = state.store();
+    match store.current_account() {
+        Ok(Some(account)) => store
+            .unread_notifications(account.id, account.uid)
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+        _ => 0,
+    }
+}
+
+fn show(app: &AppHandle, item: &Notification, texts: &Texts, phone: Option<&str>) {
+    let (title, body) = texts.of(item);
+    let mut notification = notify_rust::Notification::new();
+    notification
+        .appname("CRM Desk")
+        .summary(&title)
+        .body(&body)
+        .icon("crm-desk")
+        .urgency(notify_rust::Urgency::Normal)
+        .action("default", texts.open());
+    let whatsapp = phone.and_then(|p| {
+        crate::ipc::contact::contact_url(
+            crate::ipc::contact::ContactChannel::Whatsapp,
+            Some(p),
+            None,
+        )
+        .ok()
+    });
+    if whatsapp.is_some() {
+        notification.action("whatsapp", texts.open_in_whatsapp());
+    }
+    #[cfg(target_os = "linux")]
+    notification.hint(notify_rust::Hint::DesktopEntry("crm-desk".into()));
+    let handle = match notification.show() {
+        Ok(handle) => handle,
+        Err(e) => {
+            // No notification server (a bare session): the centre still has it.
+            tracing::warn!("could not show a desktop notification: {e}");
+            return;
+        }
+    };
+    let app = app.clone();
+    let lead = item.lead_id;
+    let notification_id = item.id;
+    // Waiting for the click blocks until the notification closes: one thread each.
+    std::thread::spawn(move || {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        handle.wait_for_action(|action| match action {
+            "default" => {
+                mark_read(&app, notification_id);
+                open_lead(&app, lead);
+            }
+            "whatsapp" => {
+                if let Some(url) = &whatsapp {
+                    use tauri_plugin_opener::OpenerExt;
+                    if let Err(e) = app.opener().open_url(url, None::<&str>) {
+                        tracing::warn!("could not open WhatsApp: {e}");
+                    }
+                }
+            }
+            _ => {}
+        });
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        drop((handle, app, lead, notification_id, whatsapp));
+    });
+}
+
+fn mark_read(app: &AppHandle, id: i64) {
+    let state = app.state::<AppState>();
+    let now = crm_core::store::format_datetime(state.now());
+    {
+        let mut store = state.store();
+        if let Ok(Some(account)) = store.current_account()
+            && let Err(e) = store.mark_notifications_read(account.id, account.uid, Some(id), &now)
+        {
+            tracing::warn!("could not mark a notification read: {e}");
+        }
+    }
+    notify_window(app);
+}
+
+/// Brings the window forward on a lead (or on the notification centre, for a summary).
+pub fn open_lead(app: &AppHandle, lead: Option<i64>) {
+    show_window(app);
+    if let Err(e) = (OpenLead { lead_id: lead }).emit(app) {
+        tracing::warn!("could not ask the window to open a lead: {e}");
+    }
+}
+
+/// Shows, restores and focuses the main window.
+pub fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+/// The tray icon: Open, Sync now, Pause/Resume notifications, Quit; the tooltip says how
+/// many notifications are unread and when the last sync was.
+pub fn tray(app: &AppHandle) -> tauri::Result<()> {
+    use tauri::menu::{Menu, MenuItem};
+    use tauri::tray::TrayIconBuilder;
+    let open = MenuItem::with_id(app, "open", "Open CRM Desk", true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, "pause", "Pause notifications", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&open, &sync, &pause, &quit])?;
+    let mut builder = TrayIconBuilder::with_id("main")
+        .menu(&menu)
+        .tooltip("CRM Desk")
+        .on_menu_event(move |app, event| match event.id.as_ref() {
+            "open" => show_window(app),
+            "sync" => app.state::<AppState>().trigger.sync_now(),
+            "pause" => {
+                let desktop = app.state::<Desktop>();
+                let paused = !desktop.paused.load(Ordering::Relaxed);
+                desktop.paused.store(paused, Ordering::Relaxed);
+                let _ = pause.set_text(if paused {
+                    "Resume notifications"
+                } else {
+                    "Pause notifications"
+                });
+                update_tray(app);
+            }
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    let tray = builder.build(app)?;
+    *app.state::<Desktop>()
+        .tray
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tray);
+    update_tray(app);
+    Ok(())
+}
+
+/// Whether a tray icon exists (closing the window then hides it instead of quitting).
+pub fn has_tray(app: &AppHandle) -> bool {
+    app.state::<Desktop>()
+        .tray
+        .lock()
+        .map(|t| t.is_some())
+        .unwrap_or(false)
+}
+
+fn update_tray(app: &AppHandle) {
+    let desktop = app.state::<Desktop>();
+    let guard = desktop
+        .tray
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(tray) = guard.as_ref() else {
+        return;
+    };
+    let status = app.state::<AppState>().last_status();
+    let mut tip = format!("CRM Desk: {} unread", unread(app));
+    if let Some(last) = status.last_success {
+        tip.push_str(&format!(" · synced {last} UTC"));
+    }
+    if desktop.paused.load(Ordering::Relaxed) {
+        tip.push_str(" · notifications paused");
+    }
+    let _ = tray.set_tooltip(Some(&tip));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_paused_and_do_not_disturb_keep_the_desktop_quiet() {
+        let on = NotificationSettings::default();
+        assert!(may_show(&on, false, (10, 0)));
+        assert!(!may_show(&on, true, (10, 0)), "paused from the tray");
+        let dnd = NotificationSettings {
+            do_not_disturb: true,
+            ..NotificationSettings::default()
+        };
+        assert!(!may_show(&dnd, false, (10, 0)), "do not disturb");
+        let night = NotificationSettings {
+            quiet_from: "22:00".into(),
+            quiet_to: "07:00".into(),
+            ..NotificationSettings::default()
+        };
+        assert!(!may_show(&night, false, (23, 30)), "quiet before midnight");
+        assert!(!may_show(&night, false, (6, 59)), "and after");
+        assert!(may_show(&night, false, (7, 0)), "the end is not quiet");
+        let off = NotificationSettings {
+            enabled: false,
+            ..NotificationSettings::default()
+        };
+        assert!(!may_show(&off, false, (12, 0)));
+    }
+
+    #[test]
+    fn a_summary_counts_in_the_rep_s_language() {
+        let summary = Notification {
+            id: 1,
+            category: NotificationKind::NewLeads,
+            title: String::new(),
+            body: String::new(),
+            lead_id: None,
+            count: 7,
+            created_at: String::new(),
+            read: false,
+        };
+        assert_eq!(
+            Texts { arabic: false }.of(&summary).0,
+            "7 new WhatsApp leads"
+        );
+        assert_eq!(
+            Texts { arabic: true }.of(&summary).0,
+            "7 عملاء جدد من واتساب"
+        );
+        let eleven = Notification {
+            count: 11,
+            ..summary
+        };
+        assert_eq!(
+            Texts { arabic: true }.of(&eleven).0,
+            "11 عميلًا جديدًا من واتساب"
+        );
+    }
+}
