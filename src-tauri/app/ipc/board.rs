@@ -355,7 +355,8 @@ pub fn board(
     let account = current(&state)?;
     let store = state.store();
     let query = filter.query(account.uid, LeadSort::Priority)?;
-    let totals = store.stage_totals(account.id, &query)?;
+    let per_column = usize::try_from(per_column.min(500)).unwrap_or(500);
+    let (totals, cards) = store.board(account.id, &query, per_column)?;
     let mut stage_ids: Vec<Option<i64>> = rep_stages(&store, account.id, account.uid)?
         .iter()
         .map(|s| Some(i64::from(s.id)))
@@ -370,34 +371,19 @@ pub fn board(
             stage_ids.push(total.stage_id);
         }
     }
-    let per_column = usize::try_from(per_column.min(500)).unwrap_or(500);
     let mut columns = Vec::with_capacity(stage_ids.len());
     let mut total = 0;
     for stage_id in stage_ids {
         let found = totals.iter().find(|t| t.stage_id == stage_id);
-        let count = found.map_or(0, |t| t.count);
-        total += count;
-        let leads = match (stage_id, count) {
-            (_, 0) => Vec::new(),
-            (Some(id), _) => {
-                let column = LeadQuery {
-                    stage_ids: vec![id],
-                    limit: Some(per_column),
-                    ..query.clone()
-                };
-                store.leads(account.id, &column)?
-            }
-            // Leads without a stage are rare: filter them from the top of the board.
-            (None, _) => store
-                .leads(account.id, &query)?
-                .into_iter()
-                .filter(|l| l.stage.is_none())
-                .take(per_column)
-                .collect(),
-        };
+        total += found.map_or(0, |t| t.count);
+        let leads: Vec<_> = cards
+            .iter()
+            .filter(|l| l.stage.as_ref().map(|s| s.id) == stage_id)
+            .cloned()
+            .collect();
         columns.push(ColumnView {
             stage_id: stage_id.map(id32),
-            count: count32(count),
+            count: count32(found.map_or(0, |t| t.count)),
             revenue: found.map_or(0.0, |t| t.revenue),
             leads: views(&store, account.id, &leads),
         });

@@ -726,6 +726,56 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The kanban board for `query` in one pass over the matching leads: per stage, the
+    /// count and expected revenue of all of them and the first `per_column` cards in kanban
+    /// order (priority, then newest). Returns the totals and the cards, by stage then rank.
+    pub fn board(
+        &self,
+        account: i64,
+        query: &LeadQuery,
+        per_column: usize,
+    ) -> Result<(Vec<StageTotal>, Vec<Lead>), Error> {
+        let (keys, args) = self.matching(account, query)?;
+        let order = LeadSort::Priority.order_by();
+        // Every stage with a match has a rank-1 row, so its totals always come back.
+        let keep = per_column.max(1);
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS}, k.cnt, k.rev FROM (
+               SELECT l.account_id, l.id, l.stage_id AS sid,
+                      row_number() OVER (PARTITION BY l.stage_id{order}) AS n,
+                      count(*) OVER (PARTITION BY l.stage_id) AS cnt,
+                      total(l.expected_revenue) OVER (PARTITION BY l.stage_id) AS rev
+               FROM {keys}) k, {LEAD_FROM}
+             WHERE k.n <= {keep} AND l.account_id = k.account_id AND l.id = k.id
+             ORDER BY k.sid, k.n"
+        );
+        let width = LEAD_COLUMNS.split(',').count();
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            let lead = lead_from_row(r)?;
+            let count: i64 = r.get(width)?;
+            let revenue: f64 = r.get(width + 1)?;
+            Ok((lead, count, revenue))
+        })?;
+        let mut totals: Vec<StageTotal> = Vec::new();
+        let mut leads = Vec::new();
+        for row in rows {
+            let (lead, count, revenue) = row?;
+            let stage_id = lead.stage.as_ref().map(|s| s.id);
+            if totals.last().is_none_or(|t| t.stage_id != stage_id) {
+                totals.push(StageTotal {
+                    stage_id,
+                    count: u64::try_from(count).unwrap_or(0),
+                    revenue,
+                });
+            }
+            if per_column > 0 {
+                leads.push(lead);
+            }
+        }
+        Ok((totals, leads))
+    }
+
     /// How many cached leads match `query` (ignoring its paging).
     pub fn count_leads(&self, account: i64, query: &LeadQuery) -> Result<u64, Error> {
         let (keys, args) = self.matching(account, query)?;
@@ -735,24 +785,6 @@ impl Store {
             .prepare_cached(&sql)?
             .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
-    }
-
-    /// Count and expected revenue of the leads matching `query`, per stage: the kanban's
-    /// column headers, computed without loading a card.
-    pub fn stage_totals(&self, account: i64, query: &LeadQuery) -> Result<Vec<StageTotal>, Error> {
-        let (keys, args) = self.matching(account, query)?;
-        let sql = format!(
-            "SELECT l.stage_id, count(*), total(l.expected_revenue) FROM {keys} GROUP BY l.stage_id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(StageTotal {
-                stage_id: r.get(0)?,
-                count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                revenue: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The `FROM … WHERE …` selecting the leads of `query` as `l`, and its arguments (`?1`

@@ -210,20 +210,25 @@ fn each_filter_narrows_to_what_the_rep_asked_for() {
 #[test]
 fn column_totals_count_and_sum_what_the_filter_shows() {
     let (store, a) = pipeline();
-    let totals = store
-        .stage_totals(
+    let (totals, cards) = store
+        .board(
             a,
             &LeadQuery {
                 statuses: vec![LeadStatus::Open, LeadStatus::Won],
                 ..LeadQuery::default()
             },
+            2,
         )
-        .expect("totals");
-    let mut totals: Vec<(Option<i64>, u64, f64)> = totals
+        .expect("board");
+    assert_eq!(
+        cards.iter().map(|l| l.id).collect::<Vec<_>>(),
+        [1, 2, 6, 3],
+        "each column's first cards in kanban order (priority, then newest), stage by stage"
+    );
+    let totals: Vec<(Option<i64>, u64, f64)> = totals
         .iter()
         .map(|t| (t.stage_id, t.count, t.revenue))
         .collect();
-    totals.sort_by_key(|t| t.0);
     assert_eq!(
         totals,
         [(Some(1), 2, 6000.0), (Some(2), 3, 9250.0)],
