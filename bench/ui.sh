@@ -4,7 +4,8 @@
 #   scroll: fling a 5,000-card column (15,000 leads cached) → frame intervals (vs idle frames)
 #   search: each keystroke with 100,000 leads cached → results painted (vs the IPC call alone)
 #
-# usage: bench/ui.sh [runs]   (default 15; results also in bench/out/ui.txt)
+# usage: bench/ui.sh [runs] [modes]   (default 15 and "paint scroll search"; results also in
+#        bench/out/ui.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ fi
 
 trap 'echo "bench/ui.sh failed at line $LINENO" >&2' ERR
 runs=${1:-15}
+modes=${2:-paint scroll search}
 out=bench/out; mkdir -p "$out"
 work=$(mktemp -d -t crm-desk-ui-bench-XXXXXX)
 sim_pid=
@@ -42,15 +44,21 @@ prepare() {
 }
 
 {
-  echo "== paint: 10,000 leads cached, $runs opens"
-  prepare 10000
-  target/release/examples/ui-bench paint "$runs"
-  echo
-  echo "== scroll: 15,000 leads cached (5,000 per stage)"
-  prepare 15000
-  target/release/examples/ui-bench scroll
-  echo
-  echo "== search: 100,000 leads cached, 4 words typed letter by letter, $((runs / 5 + 1)) times"
-  prepare 100000
-  target/release/examples/ui-bench search "$((runs / 5 + 1))"
-} | tee "$out/ui.txt"
+  if [[ " $modes " == *" paint "* ]]; then
+    echo "== paint: 10,000 leads cached, $runs opens"
+    prepare 10000
+    target/release/examples/ui-bench paint "$runs"
+    echo
+  fi
+  if [[ " $modes " == *" scroll "* ]]; then
+    echo "== scroll: 15,000 leads cached (5,000 per stage)"
+    prepare 15000
+    target/release/examples/ui-bench scroll
+    echo
+  fi
+  if [[ " $modes " == *" search "* ]]; then
+    echo "== search: 100,000 leads cached, 4 words typed letter by letter, $((runs / 5 + 1)) times"
+    prepare 100000
+    target/release/examples/ui-bench search "$((runs / 5 + 1))"
+  fi
+} | tee "$out/ui-${modes// /-}.txt"

@@ -287,5 +287,49 @@ async fn a_new_whatsapp_lead_is_announced_once_and_opens_in_the_window() {
         .await;
     assert_eq!(unread, 0, "mark all read");
     app.close().await;
+
+    // Another account is another Odoo user with its own centre.
+    let (first, second) = tokio::task::block_in_place(|| {
+        let first =
+            crate::support::sim::json_of(&data.run(&["account", "list", "--json"]))[0]["id"]
+                .as_i64()
+                .expect("the first account");
+        let added = add_account(&data, &sim.url(), "admin", ADMIN_KEY);
+        assert!(added.status.success(), "account add: {}", text(&added));
+        let second = crate::support::sim::json_of(&added)["id"]
+            .as_i64()
+            .expect("the second account");
+        data.run(&["account", "use", &second.to_string()]);
+        data.run(&["sync", "--once"]);
+        (first, second)
+    });
+    let Some(app) = DesktopApp::launch(&data, &fast).await else {
+        return;
+    };
+    app.click("a[href='/notifications']").await;
+    app.wait_for("main h1").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let shown = app
+        .js("return document.querySelectorAll('[data-testid=notification]').length")
+        .await;
+    assert_eq!(
+        shown, 0,
+        "admin (account {second}) does not see sales1's notifications"
+    );
+    app.close().await;
+    tokio::task::block_in_place(|| data.run(&["account", "use", &first.to_string()]));
+    let Some(app) = DesktopApp::launch(&data, &fast).await else {
+        return;
+    };
+    app.click("a[href='/notifications']").await;
+    app.wait_for("[data-testid=notification]").await;
+    let shown = app
+        .js("return document.querySelectorAll('[data-testid=notification]').length")
+        .await;
+    assert_eq!(
+        shown, 2,
+        "back on sales1's account, its centre is as it was"
+    );
+    app.close().await;
     tokio::task::block_in_place(|| drop(sim));
 }

@@ -14,8 +14,9 @@ import {
   type StageView,
 } from '$lib/ipc';
 
-/** Cards loaded with the board per column; the rest load as a column scrolls. */
-export const FIRST_CARDS = 30;
+/** Cards loaded with the board per column (a screenful and the overscan); the rest load as
+ *  a column scrolls. */
+export const FIRST_CARDS = 12;
 /** Cards or rows per page after the first. */
 export const PAGE = 60;
 
