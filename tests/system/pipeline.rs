@@ -403,6 +403,12 @@ async fn an_edit_made_while_odoo_is_down_waits_and_reaches_odoo_after_its_restar
         .await;
 
     tokio::task::block_in_place(|| drop(sim));
+    // The lead may be far down its column: search for it, as a rep would.
+    let name = tokio::task::block_in_place(|| {
+        let leads = crate::support::sim::json_of(&data.run(&["leads", "--json"]));
+        leads[0]["name"].as_str().unwrap_or_default().to_owned()
+    });
+    search(&app, &name).await;
     app.click(&format!("[data-lead-id='{lead}']")).await;
     let revenue = app.wait_for("[data-testid=lead-revenue]").await;
     revenue.clear().await.expect("clear");
