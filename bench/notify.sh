@@ -6,7 +6,8 @@
 #   idle:    CPU time of the app (main process and its WebKit children) while idle with a
 #            30 s sync, and its memory at the end.
 #
-# usage: bench/notify.sh [leads] [idle_minutes]   (default 20 and 10; also bench/out/notify.txt)
+# usage: bench/notify.sh [leads] [idle_minutes]   (default 20 and 10; 0 leads: idle only;
+#        results also in bench/out/notify.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,10 +86,12 @@ p95 = v[min(len(v) - 1, round(0.95 * (len(v) - 1)))]
 print(f"n={len(v)} median {statistics.median(v):.0f} ms, p95 {p95} ms, max {v[-1]} ms")'; }
 
 {
-  for interval in 5 30; do
-    echo "== latency, sync every $interval s, $leads leads"
-    latency "$interval" | stats
-  done
+  if ((leads > 0)); then
+    for interval in 5 30; do
+      echo "== latency, sync every $interval s, $leads leads"
+      latency "$interval" | stats
+    done
+  fi
 
   echo "== idle, sync every 30 s, $idle_minutes min"
   CRM_DESK_SYNC__INTERVAL_SECS=30 target/release/crm-desk >"$work/app-idle.log" 2>&1 &

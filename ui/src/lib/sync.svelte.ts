@@ -24,14 +24,15 @@ class Sync {
       .catch(() => {});
   }
 
-  /** Calls `listener` when a sync has finished (successfully or not). */
+  /** Calls `listener` when a sync has finished having changed something (or the account
+   *  was switched): an idle pipeline is not reloaded and repainted every interval. */
   onFinished(listener: Listener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   #set(status: SyncStatus) {
-    const finished = this.status?.in_progress === true && !status.in_progress;
+    const finished = this.status?.in_progress === true && !status.in_progress && status.changed;
     const switched = this.status !== null && this.status.account_id !== status.account_id;
     this.status = status;
     if (finished || switched) for (const listener of this.#listeners) listener(status);

@@ -43,6 +43,9 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Its kind: offline, auth, validation, not_found, internal.
     pub last_error_kind: Option<String>,
+    /// The sync that just ended brought or sent something (leads, partners, edits): the
+    /// window reloads only then, so an idle pipeline is not repainted every interval.
+    pub changed: bool,
 }
 
 /// What syncs need, shared by the scheduler and one-off syncs.
@@ -241,6 +244,7 @@ impl Runner {
             conflicts: to_u32(conflicts),
             last_error: account.last_error.clone(),
             last_error_kind: account.last_error_kind.clone(),
+            changed: false,
         }
     }
 }
@@ -363,7 +367,12 @@ pub async fn run(
                 }
             }
         }
-        publish(runner.status(Some(&account)));
+        let mut ended = runner.status(Some(&account));
+        ended.changed = outcome.as_ref().is_ok_and(|r| {
+            r.leads_pulled + r.leads_removed + r.partners_pulled + r.pushed + r.conflicts + r.failed
+                > 0
+        });
+        publish(ended);
 
         let interval = time::Duration::seconds(config.sync.interval_secs.into());
         let delay = plan::next_delay(interval, failures, rand::random());

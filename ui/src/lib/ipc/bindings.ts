@@ -629,6 +629,11 @@ export type SyncStatus = {
 	last_error: string | null,
 	/**  Its kind: offline, auth, validation, not_found, internal. */
 	last_error_kind: string | null,
+	/**
+	 *  The sync that just ended brought or sent something (leads, partners, edits): the
+	 *  window reloads only then, so an idle pipeline is not repainted every interval.
+	 */
+	changed: boolean,
 };
 
 /**  How syncing the current account goes: sent on every change (start, progress, end). */

@@ -34,6 +34,7 @@ const status = (extra: Partial<SyncStatus>): SyncStatus => ({
   conflicts: 0,
   last_error: null,
   last_error_kind: null,
+  changed: true,
   ...extra,
 });
 

@@ -114,7 +114,8 @@ export class StatsScreen {
     // before this screen opened; a reload from the cache is cheap either way.
     let running: boolean | null = null;
     return ipc.onSyncStatusChanged((status) => {
-      const ended = !status.in_progress && running !== false;
+      // Only a sync that changed something moves the numbers.
+      const ended = !status.in_progress && running !== false && status.changed;
       running = status.in_progress;
       if (ended) void this.refresh();
     });

@@ -40,6 +40,7 @@ function status(in_progress: boolean): SyncStatus {
     conflicts: 0,
     last_error: null,
     last_error_kind: null,
+    changed: true,
   };
 }
 
