@@ -151,13 +151,6 @@ async fn scroll(client: &Client, frames: usize) {
         document.body.appendChild(overlay);
         list = overlay;
       }
-      // Script time per frame: from the scroll event to the end of the microtasks it
-      // queued (Svelte's update runs in one), measured by a listener after the column's.
-      const script = []; let scrolled = null;
-      document.addEventListener('scroll', () => {
-        scrolled = performance.now();
-        queueMicrotask(() => queueMicrotask(() => script.push(performance.now() - scrolled)));
-      }, true);
       const gaps = []; let last = null, maxCards = 0, blank = 0, n = 0;
       const step = now => {
         if (last !== null) gaps.push(now - last);
@@ -170,7 +163,7 @@ async fn scroll(client: &Client, frames: usize) {
           const end = list.scrollTop;
           overlay?.remove();
           plainCss.remove();
-          done({ gaps, maxCards, blank, count: count(col), end, script });
+          done({ gaps, maxCards, blank, count: count(col), end });
         }
       };
       setTimeout(() => requestAnimationFrame(step), 300);";
@@ -196,13 +189,6 @@ async fn scroll(client: &Client, frames: usize) {
         &gaps(&plain),
     );
     report("virtualized column, 400 px/frame", &gaps(&fling));
-    let script_ms: Vec<f64> = fling["script"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect();
-    report("  of which script after each scroll event", &script_ms);
     report("virtualized column, cards without shadows", &gaps(&flat));
     let janky = |v: &Value| gaps(v).iter().filter(|g| **g > 50.0).count();
     println!(

@@ -40,9 +40,10 @@ export function parseUtcStamp(stamp: string | null | undefined): Date | null {
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
 }
 
-/** "2 minutes ago", "in 3 days", "now": the largest unit that fits. */
+/** "2 minutes ago", "yesterday", "now": the largest unit that fits. A time ahead of ours
+ *  (the server's clock ahead of this computer's) reads as "now": these stamps are past. */
 export function formatAgo(locale: Locale, then: Date, now: Date): string {
-  const seconds = Math.round((then.getTime() - now.getTime()) / 1000);
+  const seconds = Math.min(0, Math.round((then.getTime() - now.getTime()) / 1000));
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
     ['year', 31_536_000],

@@ -126,9 +126,13 @@ impl Runner {
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Report, Error> {
         let _lock = self.lock(account.id, wait).await?;
-        let edits_before = self.edits_seen(account.id).unwrap_or_default();
-        let first_sync = account.last_synced_at.is_none();
         let prefs = options.notify.clone();
+        // Only the notification rule needs the outbox as it was before the sync.
+        let edits_before = match prefs {
+            Some(_) => self.edits_seen(account.id).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let first_sync = account.last_synced_at.is_none();
         let mut report = Engine {
             client,
             store: Arc::clone(&self.store),

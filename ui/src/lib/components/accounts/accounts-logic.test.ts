@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { format } from '$lib/i18n/index.svelte';
 import type { ErrorKind } from '$lib/ipc';
-import { absoluteTime, accountName, parseUtc, relativeTime, transportLabel } from './display';
+import { formatAgo, formatDate, parseUtcStamp } from '$lib/format';
+import { accountName, transportLabel } from './display';
 import { adviceFor, asKind, type FailureContext } from './failure';
 import { cleaned, firstInvalid, validateAccount, type AccountInput } from './validation';
 
@@ -104,29 +105,29 @@ describe('adviceFor', () => {
 
 describe('display', () => {
   it('reads Rust time stamps as UTC', () => {
-    expect(parseUtc('2026-11-26 10:00:00')?.toISOString()).toBe('2026-11-26T10:00:00.000Z');
-    expect(parseUtc(null), 'never synced').toBe(null);
-    expect(parseUtc('garbage'), 'a bad stamp shows as "not yet", not NaN').toBe(null);
+    expect(parseUtcStamp('2026-11-26 10:00:00')?.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+    expect(parseUtcStamp(null), 'never synced').toBe(null);
+    expect(parseUtcStamp('garbage'), 'a bad stamp shows as "not yet", not NaN').toBe(null);
   });
 
   it('says how long ago in the current locale', () => {
     const now = new Date('2026-11-26T10:00:00Z');
     const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
-    expect(relativeTime(ago(5), now, 'en')).toBe('now');
-    expect(relativeTime(ago(5 * 60), now, 'en')).toBe('5 minutes ago');
-    expect(relativeTime(ago(3 * 3600), now, 'en')).toBe('3 hours ago');
-    expect(relativeTime(ago(26 * 3600), now, 'en')).toBe('yesterday');
-    expect(relativeTime(ago(400 * 24 * 3600), now, 'en')).toBe('last year');
-    expect(relativeTime(ago(5 * 60), now, 'ar'), 'Arabic words, not English').toMatch(/دقائق/);
+    expect(formatAgo('en', ago(5), now)).toBe('now');
+    expect(formatAgo('en', ago(5 * 60), now)).toBe('5 minutes ago');
+    expect(formatAgo('en', ago(3 * 3600), now)).toBe('3 hours ago');
+    expect(formatAgo('en', ago(26 * 3600), now)).toBe('yesterday');
+    expect(formatAgo('en', ago(400 * 24 * 3600), now)).toBe('last year');
+    expect(formatAgo('ar', ago(5 * 60), now), 'Arabic words, not English').toMatch(/دقائق/);
   });
 
   it('never claims a last sync in the future when clocks disagree', () => {
     const now = new Date('2026-11-26T10:00:00Z');
-    expect(relativeTime(new Date('2026-11-26T10:03:00Z'), now, 'en')).toBe('now');
+    expect(formatAgo('en', new Date('2026-11-26T10:03:00Z'), now)).toBe('now');
   });
 
   it('gives the exact time for the tooltip', () => {
-    expect(absoluteTime(new Date('2026-11-26T10:00:00Z'), 'en')).toMatch(/2026/);
+    expect(formatDate('en', new Date('2026-11-26T10:00:00Z'), true)).toMatch(/2026/);
   });
 
   it('names the API and the account as people know them', () => {
