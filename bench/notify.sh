@@ -3,8 +3,9 @@
 # (dunst on its own D-Bus):
 #   latency: a WhatsApp lead created in odoo-sim → the notification server receives the
 #            Notify call (dbus-monitor's timestamp), for the default 30 s sync and for 5 s;
-#   idle:    CPU time of the app (main process and its WebKit children) while idle with a
-#            30 s sync, and its memory at the end.
+#   idle:    CPU time of each app process (main and its WebKit children) while idle with a
+#            30 s sync, against the same app with the sync off (a day's interval) as the
+#            baseline, and memory at the end.
 #
 # usage: bench/notify.sh [leads] [idle_minutes]   (default 20 and 10; 0 leads: idle only;
 #        results also in bench/out/notify.txt)
@@ -79,6 +80,33 @@ latency() {
   kill "$app" "$mon" 2>/dev/null || true; wait "$app" 2>/dev/null || true
 }
 
+# idle INTERVAL: CPU seconds per hour of each app process (main, WebKit web and network)
+# over $idle_minutes with nothing happening, and memory at the end.
+idle() {
+  CRM_DESK_SYNC__INTERVAL_SECS=$1 target/release/crm-desk >"$work/app-idle-$1.log" 2>&1 &
+  local app=$!; pids+=($app)
+  sleep 20
+  local procs=("$app" $(descendants "$app")) p
+  declare -A start
+  for p in "${procs[@]}"; do start[$p]=$(cpu_ticks "$p"); done
+  sleep $((idle_minutes * 60))
+  local hz; hz=$(getconf CLK_TCK)
+  for p in "${procs[@]}"; do
+    local name; name=$(tr -d '\0' </proc/$p/comm 2>/dev/null || echo gone)
+    local rss; rss=$(awk '/^VmRSS:/ {print $2}' /proc/$p/status 2>/dev/null || echo 0)
+    python3 -c "
+ticks = $(cpu_ticks "$p") - ${start[$p]}; cpu = ticks / $hz
+print(f'  {\"$name\":<22} {cpu:7.2f} CPU-s = {cpu * 60 / $idle_minutes:5.1f} CPU-s per hour, RSS {$rss / 1024:.0f} MiB')"
+  done
+  local total=0
+  for p in "${procs[@]}"; do total=$((total + $(cpu_ticks "$p") - ${start[$p]})); done
+  local pss; pss=$(awk '/^Pss:/ {s+=$2} END {print s+0}' $(for p in "${procs[@]}"; do echo /proc/$p/smaps_rollup; done) 2>/dev/null)
+  python3 -c "
+cpu = $total / $hz
+print(f'  all app processes      {cpu:7.2f} CPU-s = {cpu * 60 / $idle_minutes:5.1f} CPU-s per hour, PSS {$pss / 1024:.0f} MiB after {$idle_minutes} min')"
+  kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
+}
+
 stats() { python3 -c '
 import sys, statistics
 v = sorted(int(x) for x in sys.stdin.read().split())
@@ -93,21 +121,10 @@ print(f"n={len(v)} median {statistics.median(v):.0f} ms, p95 {p95} ms, max {v[-1
     done
   fi
 
-  echo "== idle, sync every 30 s, $idle_minutes min"
-  CRM_DESK_SYNC__INTERVAL_SECS=30 target/release/crm-desk >"$work/app-idle.log" 2>&1 &
-  app=$!; pids+=($app)
-  sleep 20
-  procs=("$app" $(descendants "$app"))
-  start=$(cpu_ticks "${procs[@]}")
-  sleep $((idle_minutes * 60))
-  procs=("$app" $(descendants "$app"))
-  end=$(cpu_ticks "${procs[@]}")
-  hz=$(getconf CLK_TCK)
-  rss=$(awk '/^VmRSS:/ {print $2}' /proc/$app/status)
-  pss=$(awk '/^Pss:/ {s+=$2} END {print s+0}' $(for p in "${procs[@]}"; do echo /proc/$p/smaps_rollup; done) 2>/dev/null)
-  python3 -c "
-ticks = $end - $start; hz = $hz; minutes = $idle_minutes
-cpu = ticks / hz
-print(f'CPU over {minutes} min: {cpu:.2f} s (main + WebKit processes) = {cpu * 60 / minutes:.1f} CPU-s per hour')
-print(f'main RSS after {minutes + 0.33:.0f} min: {$rss / 1024:.0f} MiB; PSS of all app processes: {$pss / 1024:.0f} MiB')"
+  # The baseline is the same app with the sync effectively off (one sync at start, then one a
+  # day): the difference is what the 30 s sync costs; the rest is the idle app and WebKit.
+  for interval in 86400 30; do
+    echo "== idle, sync every $interval s, $idle_minutes min"
+    idle "$interval"
+  done
 } | tee "$out/notify.txt"

@@ -106,6 +106,29 @@ impl Texts {
                     n.body
                 ),
             ),
+            // "label: N" sidesteps Arabic number agreement in these few OS-side texts.
+            NotificationKind::Message if n.count > 1 => (
+                n.title.clone(),
+                if ar {
+                    format!("رسائل جديدة: {} · {}", n.count, n.body)
+                } else {
+                    format!("{} new messages · {}", n.count, n.body)
+                },
+            ),
+            NotificationKind::Message => (n.title.clone(), n.body.clone()),
+            NotificationKind::Messages => (
+                if ar {
+                    format!("رسائل واتساب جديدة: {}", n.count)
+                } else {
+                    format!("{} new WhatsApp messages", n.count)
+                },
+                if ar {
+                    "افتح CRM Desk لقراءتها"
+                } else {
+                    "Open CRM Desk to read them"
+                }
+                .to_owned(),
+            ),
         }
     }
 

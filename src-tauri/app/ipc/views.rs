@@ -301,7 +301,7 @@ pub struct MessageView {
     pub id: i64,
     /// The body as plain text.
     pub text: String,
-    /// `comment`, `email`, `notification` or `other`.
+    /// `comment`, `email`, `notification`, `whatsapp` (a customer's message) or `other`.
     pub kind: String,
     /// An internal note.
     pub internal: bool,
@@ -314,17 +314,10 @@ pub struct MessageView {
 
 impl From<&crm_core::crm::Message> for MessageView {
     fn from(m: &crm_core::crm::Message) -> Self {
-        use crm_core::crm::MessageKind;
         Self {
             id: m.id,
             text: crm_core::crm::html_to_text(&m.body),
-            kind: match m.kind {
-                MessageKind::Comment => "comment",
-                MessageKind::Email => "email",
-                MessageKind::Notification => "notification",
-                MessageKind::Other => "other",
-            }
-            .into(),
+            kind: m.kind.as_str().into(),
             internal: m.internal,
             author: m.author.as_ref().map(|a| a.name.clone()),
             date: m.date.map(crm_core::store::format_datetime),

@@ -270,6 +270,28 @@ mod tests {
     }
 
     #[test]
+    fn the_desktop_reads_the_customers_words_back_from_the_note() {
+        // The agreement with crm-desk's notifications (ARCHITECTURE.md): the body of a "new
+        // WhatsApp message" notification is what the customer wrote, not the note's header.
+        let inbound = Inbound {
+            message: text("Is the offer still on?\nAnd the price?"),
+            profile_name: Some("Layla".into()),
+            username: None,
+            wa_id: Some("971501234567".into()),
+            user_id: None,
+            business_number: None,
+        };
+        let note = note(&inbound, Some("+971501234567"));
+        assert_eq!(
+            crm_core::odoo::whatsapp_words(&note),
+            "Is the offer still on?\nAnd the price?"
+        );
+        assert!(crm_core::odoo::is_chatter_key(
+            &crm_core::odoo::chatter_key("wamid.X")
+        ));
+    }
+
+    #[test]
     fn unknown_types_say_so() {
         let m = Message {
             kind: "order".into(),

@@ -161,8 +161,35 @@ pub enum MessageKind {
     Email,
     /// Tracking or system notification.
     Notification,
+    /// A customer's WhatsApp message, as crm-bridge logs it (a note carrying its
+    /// Message-Id, `odoo::inbound::chatter_key`).
+    WhatsApp,
     /// Anything else.
     Other,
+}
+
+impl MessageKind {
+    /// The name the cache and the window use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Comment => "comment",
+            Self::Email => "email",
+            Self::Notification => "notification",
+            Self::WhatsApp => "whatsapp",
+            Self::Other => "other",
+        }
+    }
+
+    /// The kind named `name` (`Other` for a name this version does not know).
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "comment" => Self::Comment,
+            "email" => Self::Email,
+            "notification" => Self::Notification,
+            "whatsapp" => Self::WhatsApp,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// One chatter message (mail.message).

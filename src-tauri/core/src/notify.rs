@@ -93,6 +93,8 @@ pub struct Preferences {
     pub conflicts: bool,
     /// Announce an edit of mine that Odoo refused.
     pub failed_pushes: bool,
+    /// Announce a customer's new WhatsApp message on a lead assigned to me.
+    pub whatsapp_messages: bool,
 }
 
 impl Default for Preferences {
@@ -105,6 +107,7 @@ impl Default for Preferences {
             assigned_to_me: true,
             conflicts: true,
             failed_pushes: true,
+            whatsapp_messages: true,
         }
     }
 }
@@ -162,6 +165,36 @@ pub enum Announcement {
         /// Odoo's reason.
         body: String,
     },
+    /// A customer's new WhatsApp message(s) on one of the rep's leads.
+    NewMessage {
+        /// The lead.
+        lead_id: i64,
+        /// Contact name, else the lead's name.
+        title: String,
+        /// The first line of the newest message.
+        body: String,
+        /// How many arrived since the last sync.
+        count: usize,
+    },
+    /// New WhatsApp messages on more of the rep's leads than the summary threshold.
+    NewMessages {
+        /// How many messages.
+        count: usize,
+        /// On these leads.
+        lead_ids: Vec<i64>,
+    },
+}
+
+/// A chatter message a sync brought, on a lead the cache has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageSeen {
+    /// The lead it is on.
+    pub lead_id: i64,
+    /// A customer's WhatsApp message (crm-bridge's note), rather than a note, email or
+    /// tracking message.
+    pub whatsapp: bool,
+    /// The customer's words, as plain text.
+    pub text: String,
 }
 
 /// Where an edit of the outbox stands, as far as notifications care.
@@ -216,6 +249,64 @@ pub fn edit_news(
             _ => None,
         })
         .collect()
+}
+
+/// New WhatsApp messages worth a notification: a customer's message on a lead assigned to
+/// the rep, one notification per lead (the newest message, and how many), or one summary
+/// when more leads than `summary_above` have news. `messages` come oldest first; `leads`
+/// are the cached leads they are on; `covered` the leads this sync already announced as new
+/// (their notification carries the first message: not twice).
+pub fn message_news(
+    messages: &[MessageSeen],
+    leads: &[Seen],
+    covered: &HashSet<i64>,
+    rep: &Rep,
+    prefs: &Preferences,
+) -> Vec<Announcement> {
+    if !prefs.whatsapp_messages {
+        return Vec::new();
+    }
+    let mine: HashMap<i64, &Seen> = leads
+        .iter()
+        .filter(|l| l.user_id == Some(rep.uid) && !covered.contains(&l.id))
+        .map(|l| (l.id, l))
+        .collect();
+    // Per lead, in the order their news arrived: (lead, newest words, count).
+    let mut news: Vec<(&Seen, &str, usize)> = Vec::new();
+    for m in messages.iter().filter(|m| m.whatsapp) {
+        let Some(lead) = mine.get(&m.lead_id) else {
+            continue;
+        };
+        match news.iter_mut().find(|(l, _, _)| l.id == m.lead_id) {
+            Some(entry) => {
+                entry.1 = &m.text;
+                entry.2 += 1;
+            }
+            None => news.push((lead, &m.text, 1)),
+        }
+    }
+    if news.len() > prefs.summary_above {
+        return vec![Announcement::NewMessages {
+            count: news.iter().map(|(_, _, n)| n).sum(),
+            lead_ids: news.iter().map(|(l, _, _)| l.id).collect(),
+        }];
+    }
+    news.into_iter()
+        .map(|(lead, text, count)| Announcement::NewMessage {
+            lead_id: lead.id,
+            title: title_of(lead),
+            body: first_line(text, 120).unwrap_or_else(|| lead.name.clone()),
+            count,
+        })
+        .collect()
+}
+
+/// A lead's notification title: its contact, else its name.
+fn title_of(lead: &Seen) -> String {
+    lead.contact
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| lead.name.clone())
 }
 
 /// The first non-empty line of a text, trimmed to `max` characters (with an ellipsis).
@@ -299,11 +390,7 @@ pub fn decide(
                 i,
                 Announcement::NewLead {
                     lead_id: lead.id,
-                    title: lead
-                        .contact
-                        .clone()
-                        .filter(|c| !c.trim().is_empty())
-                        .unwrap_or_else(|| lead.name.clone()),
+                    title: title_of(lead),
                     body: lead
                         .message
                         .as_deref()
@@ -647,6 +734,92 @@ mod tests {
         assert!(
             edit_news(&before, &after, &quiet).is_empty(),
             "each category can be switched off"
+        );
+    }
+
+    fn said(lead_id: i64, text: &str) -> MessageSeen {
+        MessageSeen {
+            lead_id,
+            whatsapp: true,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_customers_new_whatsapp_message_on_my_lead_is_announced_once_per_lead() {
+        let leads = [
+            whatsapp(1, Some(ME)),
+            whatsapp(2, Some(8)),
+            whatsapp(3, None),
+        ];
+        let messages = [
+            said(1, "Is it still available?"),
+            said(2, "Not your lead"),
+            said(3, "Nobody's lead"),
+            MessageSeen {
+                whatsapp: false,
+                ..said(1, "An internal note is not the customer")
+            },
+            said(1, "\nAnd the price?\nThanks"),
+        ];
+        let news = message_news(
+            &messages,
+            &leads,
+            &HashSet::new(),
+            &rep(),
+            &Preferences::default(),
+        );
+        assert_eq!(
+            news,
+            [Announcement::NewMessage {
+                lead_id: 1,
+                title: "Customer 1".into(),
+                body: "And the price?".into(),
+                count: 2
+            }],
+            "only my lead, only WhatsApp messages, one notification with the newest first line"
+        );
+    }
+
+    #[test]
+    fn a_lead_announced_as_new_in_this_sync_is_not_announced_again_for_its_message() {
+        let leads = [whatsapp(1, Some(ME))];
+        let news = message_news(
+            &[said(1, "Hello")],
+            &leads,
+            &HashSet::from([1]),
+            &rep(),
+            &Preferences::default(),
+        );
+        assert!(
+            news.is_empty(),
+            "the new-lead notification carries it: {news:?}"
+        );
+    }
+
+    #[test]
+    fn messages_on_more_leads_than_the_threshold_are_one_summary_and_can_be_switched_off() {
+        let leads: Vec<_> = (1..=4).map(|i| whatsapp(i, Some(ME))).collect();
+        let messages: Vec<_> = (1..=4)
+            .flat_map(|i| [said(i, "one"), said(i, "two")])
+            .collect();
+        let prefs = Preferences::default();
+        let news = message_news(&messages, &leads, &HashSet::new(), &rep(), &prefs);
+        assert_eq!(
+            news,
+            [Announcement::NewMessages {
+                count: 8,
+                lead_ids: vec![1, 2, 3, 4]
+            }],
+            "4 leads > 3: one summary counting every message"
+        );
+        let off = Preferences {
+            whatsapp_messages: false,
+            ..prefs
+        };
+        assert!(
+            message_news(&messages, &leads, &HashSet::new(), &rep(), &off).is_empty(),
+            "the category can be switched off"
         );
     }
 }

@@ -157,6 +157,8 @@ pub struct NotificationSettings {
     pub conflicts: bool,
     /// My edits Odoo refused.
     pub failed_pushes: bool,
+    /// A customer's new WhatsApp message on one of my leads.
+    pub whatsapp_messages: bool,
     /// Do not disturb: no desktop notifications (the notification centre still fills).
     pub do_not_disturb: bool,
     /// Quiet hours, local time `HH:MM` (empty: none): from...
@@ -179,6 +181,7 @@ impl Default for NotificationSettings {
             assigned_to_me: true,
             conflicts: true,
             failed_pushes: true,
+            whatsapp_messages: true,
             do_not_disturb: false,
             quiet_from: String::new(),
             quiet_to: String::new(),
@@ -236,6 +239,7 @@ impl NotificationSettings {
             assigned_to_me: self.assigned_to_me,
             conflicts: self.conflicts,
             failed_pushes: self.failed_pushes,
+            whatsapp_messages: self.whatsapp_messages,
         }
     }
 

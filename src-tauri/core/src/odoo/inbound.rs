@@ -13,7 +13,34 @@ use serde_json::{Map, Value, json};
 /// message_id`, indexed in Odoo, which mail gateways use the same way): the key that finds
 /// it again before posting twice.
 pub fn chatter_key(whatsapp_message_id: &str) -> String {
-    format!("<{whatsapp_message_id}@whatsapp.crm-bridge>")
+    format!("<{whatsapp_message_id}{CHATTER_KEY_END}")
+}
+
+/// How every [`chatter_key`] ends: what marks a chatter message as a customer's WhatsApp
+/// message (crm-bridge logs only what customers send).
+const CHATTER_KEY_END: &str = "@whatsapp.crm-bridge>";
+
+/// Whether a chatter message's Message-Id is one crm-bridge gave a WhatsApp message.
+pub fn is_chatter_key(message_id: &str) -> bool {
+    message_id.starts_with('<') && message_id.ends_with(CHATTER_KEY_END)
+}
+
+/// The customer's words in the text of crm-bridge's chatter note (the bridge's `chatter::note`
+/// writes a "WhatsApp <type> from <sender> at <time>" line first and the WhatsApp message id
+/// last): what a notification shows. Text that is not such a note comes back trimmed.
+pub fn whatsapp_words(note: &str) -> String {
+    let mut lines: Vec<&str> = note.lines().map(str::trim).collect();
+    if lines.len() > 1 && lines.first().is_some_and(|l| l.starts_with("WhatsApp ")) {
+        lines.remove(0);
+    }
+    if lines.len() > 1
+        && lines
+            .last()
+            .is_some_and(|l| l.starts_with("WhatsApp message id: "))
+    {
+        lines.pop();
+    }
+    lines.join("\n").trim().to_owned()
 }
 
 /// A lead to open for a new conversation.

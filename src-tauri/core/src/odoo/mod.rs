@@ -22,7 +22,7 @@ pub use client::{
 };
 pub use domain::{Domain, Field, Op};
 pub use error::{Error, ErrorKind};
-pub use inbound::{InboundLead, chatter_key};
+pub use inbound::{InboundLead, chatter_key, is_chatter_key, whatsapp_words};
 pub use models::{LeadPage, Post, StageTotal, lead_fields};
 pub use pipeline::window_domain;
 pub use record::{Record, Ref, format_datetime};

@@ -123,12 +123,30 @@ pub(super) fn partner(r: &Record) -> Partner {
     }
 }
 
+/// What the cache keeps of a chatter message (`message_id` tells crm-bridge's WhatsApp
+/// messages apart).
+const MESSAGE_FIELDS: [&str; 7] = [
+    "res_id",
+    "body",
+    "message_type",
+    "is_internal",
+    "author_id",
+    "date",
+    "message_id",
+];
+
 fn message(r: &Record) -> Message {
     Message {
         id: r.id(),
         lead_id: r.int("res_id"),
         body: r.text("body").unwrap_or_default(),
         kind: match r.text("message_type").as_deref() {
+            _ if r
+                .text("message_id")
+                .is_some_and(|k| super::inbound::is_chatter_key(&k)) =>
+            {
+                MessageKind::WhatsApp
+            }
             Some("comment") => MessageKind::Comment,
             Some("email") => MessageKind::Email,
             Some("notification" | "auto_comment" | "user_notification") => {
@@ -513,20 +531,66 @@ impl Client {
             order: Some("id desc".into()),
             ..Page::default()
         };
-        let fields = [
-            "res_id",
-            "body",
-            "message_type",
-            "is_internal",
-            "author_id",
-            "date",
-        ];
         Ok(self
-            .search_read("mail.message", &domain, &fields, &page, &Context::default())
+            .search_read(
+                "mail.message",
+                &domain,
+                &MESSAGE_FIELDS,
+                &page,
+                &Context::default(),
+            )
             .await?
             .iter()
             .map(message)
             .collect())
+    }
+
+    /// The chatter messages of leads posted after message `after` (ids only grow), oldest
+    /// first, at most `limit`: what is new on the leads since the last sync. Odoo's access
+    /// rules keep out messages of leads the rep cannot read.
+    pub async fn lead_messages_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>, Error> {
+        let domain = Domain::field("model")
+            .eq("crm.lead")
+            .and(Domain::field("id").gt(after));
+        let page = Page {
+            limit: Some(limit),
+            order: Some("id".into()),
+            ..Page::default()
+        };
+        Ok(self
+            .search_read(
+                "mail.message",
+                &domain,
+                &MESSAGE_FIELDS,
+                &page,
+                &Context::default(),
+            )
+            .await?
+            .iter()
+            .map(message)
+            .collect())
+    }
+
+    /// The newest chatter message id on any lead (0 when there is none): where a message
+    /// delta starts when the account has none yet.
+    pub async fn newest_lead_message_id(&self) -> Result<i64, Error> {
+        let ids = self
+            .search(
+                "mail.message",
+                &Domain::field("model").eq("crm.lead"),
+                &Page {
+                    limit: Some(1),
+                    order: Some("id desc".into()),
+                    ..Page::default()
+                },
+                &Context::default(),
+            )
+            .await?;
+        Ok(ids.first().copied().unwrap_or(0))
     }
 
     /// Marks leads won: the nearest won stage, probability 100.

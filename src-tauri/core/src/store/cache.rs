@@ -1090,15 +1090,7 @@ impl Store {
             params![account, lead_id],
         )?;
         {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO message (account_id, id, lead_id, body, kind, internal, author_id,
-                    author_name, date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (account_id, id) DO UPDATE SET lead_id = excluded.lead_id,
-                    body = excluded.body, kind = excluded.kind, internal = excluded.internal,
-                    author_id = excluded.author_id, author_name = excluded.author_name,
-                    date = excluded.date",
-            )?;
+            let mut stmt = tx.prepare_cached(UPSERT_MESSAGE)?;
             for m in messages {
                 insert_message(&mut stmt, account, lead_id, m)?;
             }
@@ -1120,12 +1112,7 @@ impl Store {
                 id: r.get(0)?,
                 lead_id: r.get(1)?,
                 body: r.get(2)?,
-                kind: match kind.as_str() {
-                    "comment" => MessageKind::Comment,
-                    "email" => MessageKind::Email,
-                    "notification" => MessageKind::Notification,
-                    _ => MessageKind::Other,
-                },
+                kind: MessageKind::parse(&kind),
                 internal: r.get(4)?,
                 author: reference(r.get(5)?, r.get(6)?),
                 date: r
@@ -1231,6 +1218,62 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The newest chatter message id the message delta has looked at (`None`: never).
+    pub fn message_cursor(&self, account: i64) -> Result<Option<i64>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT last_id FROM sync_cursor WHERE account_id = ?1 AND model = 'mail.message'",
+                params![account],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Keeps the new chatter messages of cached leads (others are dropped: their lead is not
+    /// visible here) and moves the message cursor to `last_id`, in one transaction, so a
+    /// crash neither loses nor repeats a message. Returns the messages kept.
+    pub fn add_lead_messages(
+        &mut self,
+        account: i64,
+        messages: &[Message],
+        last_id: i64,
+    ) -> Result<Vec<Message>, Error> {
+        let tx = self.conn.transaction()?;
+        let mut kept = Vec::new();
+        {
+            let mut cached = tx.prepare_cached(
+                "SELECT 1 FROM lead WHERE account_id = ?1 AND id = ?2 AND id > 0",
+            )?;
+            let mut insert = tx.prepare_cached(UPSERT_MESSAGE)?;
+            for m in messages {
+                if cached.exists(params![account, m.lead_id])? {
+                    insert_message(&mut insert, account, m.lead_id, m)?;
+                    kept.push(m.clone());
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO sync_cursor (account_id, model, last_id) VALUES (?1, 'mail.message', ?2)
+             ON CONFLICT (account_id, model) DO UPDATE SET last_id = excluded.last_id",
+            params![account, last_id],
+        )?;
+        tx.commit()?;
+        Ok(kept)
+    }
+}
+
+/// Writes one chatter message (parameters as [`insert_message`] binds them).
+const UPSERT_MESSAGE: &str = "INSERT INTO message (account_id, id, lead_id, body, kind,
+        internal, author_id, author_name, date)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+     ON CONFLICT (account_id, id) DO UPDATE SET lead_id = excluded.lead_id,
+        body = excluded.body, kind = excluded.kind, internal = excluded.internal,
+        author_id = excluded.author_id, author_name = excluded.author_name,
+        date = excluded.date";
+
 pub(super) fn insert_message(
     stmt: &mut rusqlite::CachedStatement<'_>,
     account: i64,
@@ -1242,12 +1285,7 @@ pub(super) fn insert_message(
         m.id,
         lead_id,
         m.body,
-        match m.kind {
-            MessageKind::Comment => "comment",
-            MessageKind::Email => "email",
-            MessageKind::Notification => "notification",
-            MessageKind::Other => "other",
-        },
+        m.kind.as_str(),
         m.internal,
         m.author.as_ref().map(|a| a.id),
         m.author.as_ref().map(|a| a.name.clone()),

@@ -17,6 +17,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_announced.sql")),
     M::up(include_str!("migrations/0006_view_state.sql")),
     M::up(include_str!("migrations/0007_notifications.sql")),
+    M::up(include_str!("migrations/0008_message_delta.sql")),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -18,6 +18,10 @@ pub enum NotificationKind {
     Conflict,
     /// An edit Odoo refused.
     FailedPush,
+    /// A customer's new WhatsApp message(s) on one of the rep's leads.
+    Message,
+    /// New WhatsApp messages on several leads in one sync.
+    Messages,
 }
 
 impl NotificationKind {
@@ -29,6 +33,8 @@ impl NotificationKind {
             NotificationKind::Assigned => "assigned",
             NotificationKind::Conflict => "conflict",
             NotificationKind::FailedPush => "failed_push",
+            NotificationKind::Message => "message",
+            NotificationKind::Messages => "messages",
         }
     }
 
@@ -38,6 +44,8 @@ impl NotificationKind {
             "assigned" => NotificationKind::Assigned,
             "conflict" => NotificationKind::Conflict,
             "failed_push" => NotificationKind::FailedPush,
+            "message" => NotificationKind::Message,
+            "messages" => NotificationKind::Messages,
             _ => NotificationKind::NewLead,
         }
     }
@@ -56,7 +64,7 @@ pub struct Notification {
     pub body: String,
     /// The lead it opens.
     pub lead_id: Option<i64>,
-    /// Leads it stands for (a summary's count; 1 otherwise).
+    /// Leads or messages it stands for (a summary's count, a lead's new messages; else 1).
     pub count: u32,
     /// When it was raised (UTC, `YYYY-MM-DD HH:MM:SS`).
     pub created_at: String,
@@ -92,6 +100,25 @@ impl Notification {
                 title,
                 body,
             } => (NotificationKind::FailedPush, title, body, Some(*lead_id), 1),
+            Announcement::NewMessage {
+                lead_id,
+                title,
+                body,
+                count,
+            } => (
+                NotificationKind::Message,
+                title,
+                body,
+                Some(*lead_id),
+                u32::try_from(*count).unwrap_or(u32::MAX),
+            ),
+            Announcement::NewMessages { count, .. } => (
+                NotificationKind::Messages,
+                "",
+                "",
+                None,
+                u32::try_from(*count).unwrap_or(u32::MAX),
+            ),
         }
     }
 }
@@ -111,6 +138,39 @@ fn notification_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Notification
     })
 }
 
+/// The rule's view of cached leads ([`seen_from_row`]'s columns), and whether and with which
+/// salesperson the rule last saw them (columns 9 and 10); the caller adds WHERE and ORDER.
+const SEEN_FROM: &str = "SELECT l.id, l.name, coalesce(l.contact_name, l.partner_name), l.user_id,
+        l.team_id, so.name, me.name,
+        (SELECT group_concat(t.name, char(31)) FROM json_each(l.tag_ids) j
+         JOIN lookup t ON t.account_id = l.account_id AND t.kind = 'tag' AND t.id = j.value),
+        l.description, a.lead_id IS NOT NULL, a.user_id
+     FROM lead l
+     LEFT JOIN announced_lead a ON a.account_id = l.account_id AND a.lead_id = l.id
+     LEFT JOIN lookup so ON so.account_id = l.account_id AND so.kind = 'source'
+                        AND so.id = l.source_id
+     LEFT JOIN lookup me ON me.account_id = l.account_id AND me.kind = 'medium'
+                        AND me.id = l.medium_id";
+
+fn seen_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Seen> {
+    let tags: Option<String> = r.get(7)?;
+    Ok(Seen {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        contact: r.get(2)?,
+        user_id: r.get(3)?,
+        team_id: r.get(4)?,
+        source: r.get(5)?,
+        medium: r.get(6)?,
+        tags: tags
+            .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        message: r
+            .get::<_, Option<String>>(8)?
+            .map(|html| crate::crm::html_to_text(&html)),
+    })
+}
+
 impl Store {
     /// The leads whose notification facts changed since the rule last looked at them: never
     /// seen by it, or with another salesperson now. Returns `(before, after)`: `after` as
@@ -118,42 +178,16 @@ impl Store {
     /// then. Leads created here and not pushed yet (negative ids) are the rep's own: never
     /// candidates.
     pub fn notify_candidates(&self, account: i64) -> Result<(Vec<Seen>, Vec<Seen>), Error> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT l.id, l.name, coalesce(l.contact_name, l.partner_name), l.user_id, l.team_id,
-                    so.name, me.name,
-                    (SELECT group_concat(t.name, char(31)) FROM json_each(l.tag_ids) j
-                     JOIN lookup t ON t.account_id = l.account_id AND t.kind = 'tag'
-                                  AND t.id = j.value),
-                    l.description, a.lead_id IS NOT NULL, a.user_id
-             FROM lead l
-             LEFT JOIN announced_lead a ON a.account_id = l.account_id AND a.lead_id = l.id
-             LEFT JOIN lookup so ON so.account_id = l.account_id AND so.kind = 'source'
-                                AND so.id = l.source_id
-             LEFT JOIN lookup me ON me.account_id = l.account_id AND me.kind = 'medium'
-                                AND me.id = l.medium_id
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SEEN_FROM}
              WHERE l.account_id = ?1 AND l.id > 0
                AND (a.lead_id IS NULL OR a.user_id IS NOT l.user_id)
-             ORDER BY l.id",
-        )?;
+             ORDER BY l.id"
+        ))?;
         let mut before = Vec::new();
         let mut after = Vec::new();
         let rows = stmt.query_map(params![account], |r| {
-            let tags: Option<String> = r.get(7)?;
-            let seen = Seen {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                contact: r.get(2)?,
-                user_id: r.get(3)?,
-                team_id: r.get(4)?,
-                source: r.get(5)?,
-                medium: r.get(6)?,
-                tags: tags
-                    .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
-                    .unwrap_or_default(),
-                message: r
-                    .get::<_, Option<String>>(8)?
-                    .map(|html| crate::crm::html_to_text(&html)),
-            };
+            let seen = seen_from_row(r)?;
             let known: bool = r.get(9)?;
             let previous_user: Option<i64> = r.get(10)?;
             Ok((seen, known, previous_user))
@@ -169,6 +203,18 @@ impl Store {
             after.push(seen);
         }
         Ok((before, after))
+    }
+
+    /// The rule's view of some cached leads (those with new chatter messages), in id order.
+    pub fn leads_seen(&self, account: i64, ids: &[i64]) -> Result<Vec<Seen>, Error> {
+        let ids = serde_json::to_string(ids).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SEEN_FROM}
+             WHERE l.account_id = ?1 AND l.id IN (SELECT value FROM json_each(?2))
+             ORDER BY l.id"
+        ))?;
+        let rows = stmt.query_map(params![account, ids], seen_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Whether the rule has ever looked at this account's leads (an account synced before

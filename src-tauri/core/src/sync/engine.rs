@@ -34,7 +34,8 @@ pub struct SyncOptions {
     /// Re-list ids to find leads deleted in Odoo or no longer visible.
     pub reconcile: bool,
     /// Run the notification rule after the sync with these preferences (`None`: not at
-    /// all). The rule runs in `Runner::sync`, not in the engine.
+    /// all). The rule runs in `Runner::sync`, not in the engine; the engine pulls the new
+    /// chatter messages it needs.
     pub notify: Option<crate::notify::Preferences>,
 }
 
@@ -80,7 +81,7 @@ impl Progress {
 }
 
 /// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Report {
     /// Outbox entries Odoo now has.
     pub pushed: u64,
@@ -96,11 +97,29 @@ pub struct Report {
     pub partners_pulled: u64,
     /// Whether ids were re-listed.
     pub reconciled: bool,
+    /// New chatter messages on cached leads (the message delta runs with the notification
+    /// rule), oldest first.
+    #[serde(skip)]
+    pub new_messages: Vec<crate::crm::Message>,
     /// Requests sent to Odoo.
     pub requests: u64,
     /// What the notification rule announced (stored in the notification centre).
     #[serde(skip)]
     pub notifications: Vec<crate::store::Notification>,
+}
+
+impl Report {
+    /// Whether the sync brought or sent anything (an idle window reloads only then).
+    pub fn changed(&self) -> bool {
+        self.leads_pulled
+            + self.leads_removed
+            + self.partners_pulled
+            + self.pushed
+            + self.conflicts
+            + self.failed
+            > 0
+            || !self.new_messages.is_empty()
+    }
 }
 
 /// Syncs one account.
@@ -196,6 +215,9 @@ impl Engine<'_> {
             .await?;
         if options.reconcile {
             self.reconcile(&stages, &mut report, progress).await?;
+        }
+        if options.notify.is_some() {
+            self.pull_new_messages(&mut report).await?;
         }
         Ok(report)
     }
@@ -662,6 +684,32 @@ impl Engine<'_> {
         store.set_reconciled(self.id(), LEADS, self.clock.now())?;
         report.reconciled = true;
         Ok(())
+    }
+
+    /// The chatter messages posted on leads since the last sync, kept for the leads cached
+    /// here (so a lead's new WhatsApp messages can be announced, and read offline). The first
+    /// time, only notes where Odoo's newest message is: history is not news.
+    async fn pull_new_messages(&self, report: &mut Report) -> Result<(), Error> {
+        const PAGE: usize = 200;
+        let Some(mut after) = self.store().message_cursor(self.id())? else {
+            let newest = self.client.newest_lead_message_id().await?;
+            report.requests += 1;
+            self.store().add_lead_messages(self.id(), &[], newest)?;
+            return Ok(());
+        };
+        loop {
+            let page = self.client.lead_messages_after(after, PAGE).await?;
+            report.requests += 1;
+            let Some(last) = page.last().map(|m| m.id) else {
+                return Ok(());
+            };
+            let kept = self.store().add_lead_messages(self.id(), &page, last)?;
+            report.new_messages.extend(kept);
+            after = last;
+            if page.len() < PAGE {
+                return Ok(());
+            }
+        }
     }
 
     /// Reads a lead's newest `limit` chatter messages into the cache (lazily, when the rep

@@ -145,7 +145,7 @@ impl Runner {
         if let Some(prefs) = prefs {
             let before = edits_before.iter().map(|e| (e.seq, e.state)).collect();
             // The sync itself succeeded: a failing rule costs notifications, not the sync.
-            match self.announce(account, &before, first_sync, &prefs) {
+            match self.announce(account, &before, first_sync, &report.new_messages, &prefs) {
                 Ok(notifications) => report.notifications = notifications,
                 Err(e) => tracing::warn!("notifications of this sync lost: {e}"),
             }
@@ -160,6 +160,7 @@ impl Runner {
         account: &Account,
         edits_before: &std::collections::HashMap<i64, notify::EditState>,
         first_sync: bool,
+        messages: &[crate::crm::Message],
         prefs: &notify::Preferences,
     ) -> Result<Vec<crate::store::Notification>, Error> {
         let now = format_datetime(self.clock.now());
@@ -177,6 +178,33 @@ impl Runner {
                 .collect(),
         };
         let mut show = notify::decide(&before, &after, &announced, &rep, prefs, first).show;
+        let covered: std::collections::HashSet<i64> = show
+            .iter()
+            .flat_map(|a| match a {
+                notify::Announcement::NewLead { lead_id, .. } => vec![*lead_id],
+                notify::Announcement::NewLeads { lead_ids, .. } => lead_ids.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let messages: Vec<notify::MessageSeen> = messages
+            .iter()
+            .map(|m| notify::MessageSeen {
+                lead_id: m.lead_id,
+                whatsapp: m.kind == crate::crm::MessageKind::WhatsApp,
+                text: odoo::whatsapp_words(&crate::crm::html_to_text(&m.body)),
+            })
+            .collect();
+        let mut on: Vec<i64> = messages.iter().map(|m| m.lead_id).collect();
+        on.sort_unstable();
+        on.dedup();
+        let leads = if on.is_empty() {
+            Vec::new()
+        } else {
+            store.leads_seen(account.id, &on)?
+        };
+        show.extend(notify::message_news(
+            &messages, &leads, &covered, &rep, prefs,
+        ));
         show.extend(notify::edit_news(edits_before, &edits_after, prefs));
         let seen: Vec<(i64, Option<i64>)> = after.iter().map(|s| (s.id, s.user_id)).collect();
         store.remember_seen(account.id, &seen, &now)?;
@@ -372,10 +400,7 @@ pub async fn run(
             }
         }
         let mut ended = runner.status(Some(&account));
-        ended.changed = outcome.as_ref().is_ok_and(|r| {
-            r.leads_pulled + r.leads_removed + r.partners_pulled + r.pushed + r.conflicts + r.failed
-                > 0
-        });
+        ended.changed = outcome.as_ref().is_ok_and(Report::changed);
         publish(ended);
 
         let interval = time::Duration::seconds(config.sync.interval_secs.into());

@@ -6,11 +6,13 @@
 //!   every kind of server change; a killed pull resumes without gaps or duplicates.
 //! - `push`: edits applied locally at once, pushed in order, merged or turned into
 //!   conflicts, resolved; failures kept; retried pushes never apply twice.
+//! - `notify`: the message delta behind "new WhatsApp message on my lead" notifications.
 //! - `schedule`: background sync on demand, backoff, reconnection, one sync per account.
 //! - `converge`: randomized clients, server writers, offline periods, faults and crashes.
 
 mod accounts;
 mod converge;
+mod notify;
 mod pull;
 mod push;
 mod schedule;

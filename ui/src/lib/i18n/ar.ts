@@ -157,6 +157,10 @@ export const ar: Record<MessageKey, string> = {
   'notifications.newLeads':
     '{count, plural, zero {لا عملاء جدد} one {عميل جديد واحد من واتساب} two {عميلان جديدان من واتساب} few {# عملاء جدد من واتساب} many {# عميلًا جديدًا من واتساب} other {# عميل جديد من واتساب}}',
   'notifications.assigned': 'أُسند إليك: {lead}',
+  'notifications.message':
+    '{count, plural, zero {لا رسائل من {contact}} one {رسالة واتساب جديدة من {contact}} two {رسالتا واتساب جديدتان من {contact}} few {# رسائل واتساب جديدة من {contact}} many {# رسالة واتساب جديدة من {contact}} other {# رسالة واتساب جديدة من {contact}}}',
+  'notifications.messages':
+    '{count, plural, zero {لا رسائل جديدة} one {رسالة واتساب جديدة على عملائك} two {رسالتا واتساب جديدتان على عملائك} few {# رسائل واتساب جديدة على عملائك} many {# رسالة واتساب جديدة على عملائك} other {# رسالة واتساب جديدة على عملائك}}',
   'notifications.conflict': 'تعارض مع Odoo في {lead}: اختر القيمة التي تبقى',
   'notifications.failedPush': 'رفض Odoo تعديلك على {lead}',
   'notifications.markAll': 'تعليم الكل كمقروء',
@@ -351,6 +355,7 @@ export const ar: Record<MessageKey, string> = {
   'settings.notifications.assigned': 'عملاء محتملون أُسندوا إليّ',
   'settings.notifications.conflicts': 'تعديلاتي التي تتعارض مع Odoo',
   'settings.notifications.failedPushes': 'تعديلاتي التي رفضها Odoo',
+  'settings.notifications.whatsappMessages': 'رسائل واتساب جديدة على عملائي',
   'settings.notifications.scope': 'العملاء الجدد لـ',
   'settings.notifications.whatsapp': 'عميل واتساب هو ما له',
   'settings.notifications.whatsapp.source': 'المصدر',

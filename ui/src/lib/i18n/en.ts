@@ -148,6 +148,10 @@ export const en = {
   'notifications.newLead': 'New WhatsApp lead: {contact}',
   'notifications.newLeads': '{count, plural, one {# new WhatsApp lead} other {# new WhatsApp leads}}',
   'notifications.assigned': 'Assigned to you: {lead}',
+  'notifications.message':
+    '{count, plural, one {New WhatsApp message from {contact}} other {# new WhatsApp messages from {contact}}}',
+  'notifications.messages':
+    '{count, plural, one {# new WhatsApp message on your leads} other {# new WhatsApp messages on your leads}}',
   'notifications.conflict': 'Conflict with Odoo on {lead}: choose which value to keep',
   'notifications.failedPush': 'Odoo refused your change to {lead}',
   'notifications.markAll': 'Mark all read',
@@ -337,6 +341,7 @@ export const en = {
   'settings.notifications.assigned': 'Leads assigned to me',
   'settings.notifications.conflicts': 'My changes that conflict with Odoo',
   'settings.notifications.failedPushes': 'My changes Odoo refused',
+  'settings.notifications.whatsappMessages': 'New WhatsApp messages on my leads',
   'settings.notifications.scope': 'New leads of',
   'settings.notifications.whatsapp': 'A WhatsApp lead has the',
   'settings.notifications.whatsapp.source': 'source',

@@ -323,7 +323,7 @@ export type MessageView = {
 	id: number,
 	/**  The body as plain text. */
 	text: string,
-	/**  `comment`, `email`, `notification` or `other`. */
+	/**  `comment`, `email`, `notification`, `whatsapp` (a customer's message) or `other`. */
 	kind: string,
 	/**  An internal note. */
 	internal: boolean,
@@ -371,6 +371,8 @@ export type NotificationSettings = {
 	conflicts: boolean,
 	/**  My edits Odoo refused. */
 	failed_pushes: boolean,
+	/**  A customer's new WhatsApp message on one of my leads. */
+	whatsapp_messages: boolean,
 	/**  Do not disturb: no desktop notifications (the notification centre still fills). */
 	do_not_disturb: boolean,
 	/**  Quiet hours, local time `HH:MM` (empty: none): from... */

@@ -18,6 +18,7 @@ const settings: Settings = {
     assigned_to_me: true,
     conflicts: true,
     failed_pushes: true,
+    whatsapp_messages: true,
     do_not_disturb: false,
     quiet_from: '',
     quiet_to: '',
