@@ -7,8 +7,8 @@
 #            30 s sync, against the same app with the sync off (a day's interval) as the
 #            baseline, and memory at the end.
 #
-# usage: bench/notify.sh [leads] [idle_minutes]   (default 20 and 10; 0 leads: idle only;
-#        results also in bench/out/notify.txt)
+# usage: bench/notify.sh [leads] [idle_minutes] [idle_intervals]   (default 20, 10 and
+#        "86400 30"; 0 leads: idle only; results also in bench/out/notify.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,7 @@ fi
 trap 'echo "bench/notify.sh failed at line $LINENO" >&2' ERR
 leads=${1:-20}
 idle_minutes=${2:-10}
+idle_intervals=${3:-86400 30}
 out=bench/out; mkdir -p "$out"
 work=$(mktemp -d -t crm-desk-notify-bench-XXXXXX)
 pids=()
@@ -123,7 +124,7 @@ print(f"n={len(v)} median {statistics.median(v):.0f} ms, p95 {p95} ms, max {v[-1
 
   # The baseline is the same app with the sync effectively off (one sync at start, then one a
   # day): the difference is what the 30 s sync costs; the rest is the idle app and WebKit.
-  for interval in 86400 30; do
+  for interval in $idle_intervals; do
     echo "== idle, sync every $interval s, $idle_minutes min"
     idle "$interval"
   done

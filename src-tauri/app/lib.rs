@@ -80,6 +80,7 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
     // is a deliberate second instance.
     if state.paths.source == crm_core::paths::DataDirSource::Platform {
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("CRM Desk was launched again: showing this window instead");
             desktop::show_window(app);
         }));
     }

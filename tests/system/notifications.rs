@@ -1,7 +1,8 @@
-//! Desktop notifications for new WhatsApp leads, end to end: odoo-sim gets a lead, the app
-//! (syncing every 5 s) announces it through the session's real notification server (dunst on
-//! the private D-Bus of scripts/desktop-session.sh), and `dbus-monitor` sees exactly what the
-//! server was asked to show.
+//! Desktop notifications for new WhatsApp leads and messages, end to end: odoo-sim gets a
+//! lead (or crm-bridge's note of a customer's message), the app (syncing every 5 s) announces
+//! it through the session's real notification server (dunst on the private D-Bus of
+//! scripts/desktop-session.sh), and `dbus-monitor` sees exactly what the server was asked to
+//! show.
 
 use crate::keyring::private_keyring;
 use crate::support::TestData;
@@ -256,6 +257,27 @@ async fn a_new_whatsapp_lead_is_announced_once_and_opens_in_the_window() {
     );
     assert_eq!(calls[before].1, "5 new WhatsApp leads");
 
+    // Layla writes again: crm-bridge logs it on her lead's chatter, the rep hears of it.
+    let before = monitor.calls().len();
+    let note = "WhatsApp text from Layla Haddad (+971501234567) at 2026-11-27 09:00:00 UTC\n\
+                Can you deliver by Sunday?\nWhatsApp message id: wamid.E2E1";
+    odoo.post_keyed_note(lead, note, &crm_core::odoo::chatter_key("wamid.E2E1"))
+        .await
+        .expect("crm-bridge's note in Odoo");
+    let calls = monitor
+        .wait_for("the new message is announced", |calls| calls.len() > before)
+        .await;
+    let (_, summary, body, actions) = &calls[before];
+    assert_eq!(summary, "Layla Haddad", "titled with the customer");
+    assert_eq!(
+        body, "Can you deliver by Sunday?",
+        "the body is what the customer wrote, not the bridge's header"
+    );
+    assert!(
+        actions.contains(&"default".to_owned()),
+        "clicking opens her lead: {actions:?}"
+    );
+
     // A restart announces nothing again.
     app.close().await;
     let count = monitor.calls().len();
@@ -271,14 +293,25 @@ async fn a_new_whatsapp_lead_is_announced_once_and_opens_in_the_window() {
         "nothing is re-announced after a restart: {:?}",
         &monitor.calls()[count..]
     );
-    // The centre kept both, one read.
+    // The centre kept all three (the lead, the summary, the message), one read.
     app.click("a[href='/notifications']").await;
     app.wait_for("[data-testid=notification]").await;
     let items = app
         .js("return [...document.querySelectorAll('[data-testid=notification]')].map(n => [n.dataset.read, n.textContent])")
         .await;
     let items = items.as_array().cloned().unwrap_or_default();
-    assert_eq!(items.len(), 2, "the lead and the summary: {items:?}");
+    assert_eq!(
+        items.len(),
+        3,
+        "the lead, the summary and the message: {items:?}"
+    );
+    assert!(
+        items[0][1]
+            .as_str()
+            .is_some_and(|t| t.contains("New WhatsApp message from Layla Haddad")
+                && t.contains("Can you deliver by Sunday?")),
+        "newest first, worded for the rep: {items:?}"
+    );
     app.screenshot("notification-centre").await;
     app.click("[data-testid=mark-all-read]").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -327,7 +360,7 @@ async fn a_new_whatsapp_lead_is_announced_once_and_opens_in_the_window() {
         .js("return document.querySelectorAll('[data-testid=notification]').length")
         .await;
     assert_eq!(
-        shown, 2,
+        shown, 3,
         "back on sales1's account, its centre is as it was"
     );
     app.close().await;

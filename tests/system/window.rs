@@ -3,6 +3,8 @@
 use crate::support::TestData;
 use crate::support::window::DesktopApp;
 use std::fs;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn about_panel_shows_what_rust_reports() {
@@ -129,4 +131,70 @@ async fn settings_saved_in_the_window_reach_the_file() {
         "and the page is actually dark"
     );
     app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_hands_over_to_the_running_window_and_exits() {
+    let data = TestData::new();
+    // Single instance applies to the platform's data folder (here under this test's
+    // XDG_DATA_HOME), so CRM_DESK_DATA_DIR is unset for both launches.
+    let platform = [("CRM_DESK_DATA_DIR", "")];
+    let Some(app) = DesktopApp::launch(&data, &platform).await else {
+        return;
+    };
+    app.wait_for("nav[data-testid=main-nav]").await;
+
+    let mut second = data
+        .command(&[])
+        .env_remove("CRM_DESK_DATA_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("a second crm-desk starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            panic!(
+                "a second launch must hand over and exit, not open a second app on the same data"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        status.success(),
+        "the second launch exits cleanly: {status}"
+    );
+
+    let (_, xdg_data) = data
+        .env()
+        .into_iter()
+        .find(|(k, _)| k == "XDG_DATA_HOME")
+        .expect("XDG_DATA_HOME");
+    let logs = xdg_data.join("io.crmdesk.desk").join("logs");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| fs::read_to_string(e.path()).ok())
+            .collect::<String>();
+        if text.contains("launched again: showing this window") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the running app is told of the second launch and brings its window forward; its log:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let visible = app.js("return document.visibilityState").await;
+    assert_eq!(
+        visible, "visible",
+        "the first window is still shown and answering"
+    );
 }

@@ -80,8 +80,13 @@ impl<'a> DesktopApp<'a> {
         for (k, v) in data.env() {
             cmd.env(k, v);
         }
+        // An empty value removes the variable (CRM_DESK_DATA_DIR unset: the platform folder).
         for (k, v) in extra_env {
-            cmd.env(k, v);
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
         }
         let mut driver = cmd.spawn().expect("tauri-driver starts");
         let deadline = Instant::now() + WAIT;
