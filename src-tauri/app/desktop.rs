@@ -143,6 +143,41 @@ impl Texts {
     fn open(&self) -> &'static str {
         if self.arabic { "فتح" } else { "Open" }
     }
+
+    /// The tray menu: Open, Sync now, Pause (or Resume) notifications, Quit.
+    fn tray_items(&self, paused: bool) -> [&'static str; 4] {
+        match (self.arabic, paused) {
+            (true, false) => ["فتح CRM Desk", "زامن الآن", "إيقاف الإشعارات مؤقتًا", "إنهاء"],
+            (true, true) => ["فتح CRM Desk", "زامن الآن", "استئناف الإشعارات", "إنهاء"],
+            (false, false) => ["Open CRM Desk", "Sync now", "Pause notifications", "Quit"],
+            (false, true) => ["Open CRM Desk", "Sync now", "Resume notifications", "Quit"],
+        }
+    }
+
+    /// The tray's tooltip: unread count, last sync (UTC), paused.
+    fn tray_tip(&self, unread: u32, last_sync: Option<&str>, paused: bool) -> String {
+        let ar = self.arabic;
+        let mut tip = if ar {
+            format!("CRM Desk: غير المقروء {unread}")
+        } else {
+            format!("CRM Desk: {unread} unread")
+        };
+        if let Some(last) = last_sync {
+            tip.push_str(&if ar {
+                format!(" · آخر مزامنة {last} UTC")
+            } else {
+                format!(" · synced {last} UTC")
+            });
+        }
+        if paused {
+            tip.push_str(if ar {
+                " · الإشعارات متوقفة مؤقتًا"
+            } else {
+                " · notifications paused"
+            });
+        }
+        tip
+    }
 }
 
 /// What a sync added to the notification centre: tell the window, and show it on the
@@ -288,10 +323,12 @@ pub fn show_window(app: &AppHandle) {
 pub fn tray(app: &AppHandle) -> tauri::Result<()> {
     use tauri::menu::{Menu, MenuItem};
     use tauri::tray::TrayIconBuilder;
-    let open = MenuItem::with_id(app, "open", "Open CRM Desk", true, None::<&str>)?;
-    let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
-    let pause = MenuItem::with_id(app, "pause", "Pause notifications", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let texts = Texts::for_language(app.state::<AppState>().settings().ui.language);
+    let [open, sync, pause, quit] = texts.tray_items(false);
+    let open = MenuItem::with_id(app, "open", open, true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", sync, true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, "pause", pause, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", quit, true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&open, &sync, &pause, &quit])?;
     let mut builder = TrayIconBuilder::with_id("main")
         .menu(&menu)
@@ -303,11 +340,7 @@ pub fn tray(app: &AppHandle) -> tauri::Result<()> {
                 let desktop = app.state::<Desktop>();
                 let paused = !desktop.paused.load(Ordering::Relaxed);
                 desktop.paused.store(paused, Ordering::Relaxed);
-                let _ = pause.set_text(if paused {
-                    "Resume notifications"
-                } else {
-                    "Pause notifications"
-                });
+                let _ = pause.set_text(texts.tray_items(paused)[2]);
                 update_tray(app);
             }
             "quit" => app.exit(0),
@@ -343,15 +376,18 @@ fn update_tray(app: &AppHandle) {
     let Some(tray) = guard.as_ref() else {
         return;
     };
-    let status = app.state::<AppState>().last_status();
-    let mut tip = format!("CRM Desk: {} unread", unread(app));
-    if let Some(last) = status.last_success {
-        tip.push_str(&format!(" · synced {last} UTC"));
-    }
-    if desktop.paused.load(Ordering::Relaxed) {
-        tip.push_str(" · notifications paused");
-    }
+    let state = app.state::<AppState>();
+    let texts = Texts::for_language(state.settings().ui.language);
+    let unread = unread(app);
+    let tip = texts.tray_tip(
+        unread,
+        state.last_status().last_success.as_deref(),
+        desktop.paused.load(Ordering::Relaxed),
+    );
     let _ = tray.set_tooltip(Some(&tip));
+    // Linux trays (StatusNotifierItem through libayatana-appindicator) show no tooltip but a
+    // label beside the icon: the unread count, or nothing.
+    let _ = tray.set_title((unread > 0).then(|| unread.to_string()).as_deref());
 }
 
 #[cfg(test)]
@@ -381,6 +417,23 @@ mod tests {
             ..NotificationSettings::default()
         };
         assert!(!may_show(&off, false, (12, 0)));
+    }
+
+    #[test]
+    fn the_tray_speaks_the_rep_s_language() {
+        let en = Texts { arabic: false };
+        let ar = Texts { arabic: true };
+        assert_eq!(en.tray_items(true)[2], "Resume notifications");
+        assert_eq!(
+            ar.tray_items(false)[1],
+            "زامن الآن",
+            "the window's own words"
+        );
+        assert_eq!(
+            en.tray_tip(3, Some("2026-11-27 08:00:00"), true),
+            "CRM Desk: 3 unread · synced 2026-11-27 08:00:00 UTC · notifications paused"
+        );
+        assert!(ar.tray_tip(0, None, false).contains("غير المقروء"));
     }
 
     #[test]

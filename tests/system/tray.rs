@@ -1,0 +1,272 @@
+//! The tray icon, end to end over D-Bus: the test plays the desktop panel (a
+//! StatusNotifierWatcher on the private session bus, which is what GNOME's, KDE's and most
+//! panels' tray hosts are), the app registers its StatusNotifierItem with it
+//! (libayatana-appindicator, as on a real Linux desktop), and the test drives the item's menu
+//! through com.canonical.dbusmenu exactly as a panel does when the rep clicks it.
+
+use crate::keyring::private_keyring;
+use crate::support::TestData;
+use crate::support::sim::{ADMIN_KEY, SALES1_KEY, Sim, add_account, text};
+use crate::support::window::DesktopApp;
+use crm_core::odoo::{Client, Context, Credentials, Options};
+use crm_core::secret::Secret;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use zbus::object_server::SignalEmitter;
+use zbus::zvariant::{OwnedObjectPath, OwnedValue, Structure};
+
+/// The panel's side of the StatusNotifierItem protocol: it records who registers.
+struct Watcher {
+    items: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
+impl Watcher {
+    async fn register_status_notifier_item(
+        &self,
+        service: &str,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+        #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
+    ) {
+        // An item names either its object path (on its own connection) or a bus name.
+        let sender = header.sender().map(ToString::to_string).unwrap_or_default();
+        let (bus, path) = if service.starts_with('/') {
+            (sender, service.to_owned())
+        } else {
+            (service.to_owned(), "/StatusNotifierItem".to_owned())
+        };
+        self.items
+            .lock()
+            .expect("items")
+            .push((bus.clone(), path.clone()));
+        let _ = Self::status_notifier_item_registered(&emitter, &format!("{bus}{path}")).await;
+    }
+
+    fn register_status_notifier_host(&self, _service: &str) {}
+
+    #[zbus(property)]
+    fn registered_status_notifier_items(&self) -> Vec<String> {
+        self.items
+            .lock()
+            .expect("items")
+            .iter()
+            .map(|(bus, path)| format!("{bus}{path}"))
+            .collect()
+    }
+
+    #[zbus(property)]
+    fn is_status_notifier_host_registered(&self) -> bool {
+        true
+    }
+
+    #[zbus(property)]
+    fn protocol_version(&self) -> i32 {
+        0
+    }
+
+    #[zbus(signal)]
+    async fn status_notifier_item_registered(
+        emitter: &SignalEmitter<'_>,
+        service: &str,
+    ) -> zbus::Result<()>;
+}
+
+/// The tray menu as a panel reads it: (item id, label), top level.
+async fn menu(conn: &zbus::Connection, bus: &str, path: &str) -> Vec<(i32, String)> {
+    let layout: (u32, (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>)) = conn
+        .call_method(
+            Some(bus),
+            path,
+            Some("com.canonical.dbusmenu"),
+            "GetLayout",
+            &(0i32, -1i32, Vec::<String>::new()),
+        )
+        .await
+        .expect("GetLayout")
+        .body()
+        .deserialize()
+        .expect("a dbusmenu layout");
+    let (_, (_, _, children)) = layout;
+    children
+        .into_iter()
+        .filter_map(|child| {
+            let item = Structure::try_from(child).ok()?;
+            let fields = item.into_fields();
+            let id = i32::try_from(fields.first()?).ok()?;
+            let props =
+                HashMap::<String, OwnedValue>::try_from(fields.get(1)?.try_clone().ok()?).ok()?;
+            let label = props
+                .get("label")
+                .and_then(|l| String::try_from(l.try_clone().ok()?).ok())?;
+            Some((id, label))
+        })
+        .collect()
+}
+
+/// Clicks a menu item the way a panel does.
+async fn click(conn: &zbus::Connection, bus: &str, path: &str, id: i32) {
+    conn.call_method(
+        Some(bus),
+        path,
+        Some("com.canonical.dbusmenu"),
+        "Event",
+        &(id, "clicked", zbus::zvariant::Value::from(0i32), 0u32),
+    )
+    .await
+    .expect("the menu takes the click");
+}
+
+async fn wait_until<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_menu_syncs_pauses_and_quits() {
+    if !private_keyring() {
+        return;
+    }
+    let sim = tokio::task::block_in_place(|| Sim::start(odoo_sim::Seed::Demo));
+    let data = TestData::new();
+    tokio::task::block_in_place(|| {
+        let added = add_account(&data, &sim.url(), "sales1", SALES1_KEY);
+        assert!(added.status.success(), "account add: {}", text(&added));
+        data.run(&["sync", "--once"]);
+    });
+    let items = Arc::new(Mutex::new(Vec::new()));
+    let panel = zbus::connection::Builder::session()
+        .expect("the private session bus")
+        .name("org.kde.StatusNotifierWatcher")
+        .expect("watcher name")
+        .serve_at(
+            "/StatusNotifierWatcher",
+            Watcher {
+                items: Arc::clone(&items),
+            },
+        )
+        .expect("watcher object")
+        .build()
+        .await
+        .expect("the panel is on the bus");
+
+    // An hour between background syncs: only the tray's "Sync now" brings the new lead.
+    let slow = [("CRM_DESK_SYNC__INTERVAL_SECS", "3600")];
+    let Some(app) = DesktopApp::launch(&data, &slow).await else {
+        return;
+    };
+    app.wait_for("[data-testid=board] [data-testid=lead-card]")
+        .await;
+    let (bus, path) = wait_until(
+        "the app registers its tray icon with the panel",
+        async || items.lock().expect("items").first().cloned(),
+    )
+    .await;
+    let menu_path: OwnedObjectPath = zbus::Proxy::new(
+        &panel,
+        bus.as_str(),
+        path.as_str(),
+        "org.kde.StatusNotifierItem",
+    )
+    .await
+    .expect("item proxy")
+    .get_property("Menu")
+    .await
+    .expect("the item has a menu");
+    let menu_path = menu_path.as_str().to_owned();
+    let labels: Vec<String> = menu(&panel, &bus, &menu_path)
+        .await
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(
+        labels,
+        ["Open CRM Desk", "Sync now", "Pause notifications", "Quit"],
+        "the tray menu a rep sees"
+    );
+    let id_of = async |label: &str| {
+        menu(&panel, &bus, &menu_path)
+            .await
+            .into_iter()
+            .find(|(_, l)| l == label)
+            .unwrap_or_else(|| panic!("no {label} in the tray menu"))
+            .0
+    };
+
+    // Sync now: a lead created in Odoo reaches the window without waiting for the hour.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let admin = Client::connect(
+        &Credentials {
+            url: sim.url(),
+            database: "demo".into(),
+            login: "admin".into(),
+            secret: Secret::new(ADMIN_KEY),
+        },
+        Options::default(),
+    )
+    .await
+    .expect("admin connects");
+    let Value::Object(values) =
+        json!({"name": "Tray sync lead", "user_id": data_uid(&admin).await, "type": "opportunity"})
+    else {
+        unreachable!()
+    };
+    admin
+        .create("crm.lead", values, &Context::default())
+        .await
+        .expect("a lead in Odoo");
+    click(&panel, &bus, &menu_path, id_of("Sync now").await).await;
+    wait_until("Sync now pulls the lead into the app's cache", async || {
+        let out = tokio::task::block_in_place(|| {
+            data.run(&["leads", "--search", "Tray sync lead", "--json"])
+        });
+        text(&out).contains("Tray sync lead").then_some(())
+    })
+    .await;
+
+    // Pause: the item turns into Resume (that paused notifications stay quiet is a unit
+    // test of `desktop`).
+    click(&panel, &bus, &menu_path, id_of("Pause notifications").await).await;
+    wait_until("the menu offers Resume", async || {
+        menu(&panel, &bus, &menu_path)
+            .await
+            .iter()
+            .any(|(_, l)| l == "Resume notifications")
+            .then_some(())
+    })
+    .await;
+
+    // Quit ends the app: its icon leaves the bus.
+    click(&panel, &bus, &menu_path, id_of("Quit").await).await;
+    let dbus = zbus::fdo::DBusProxy::new(&panel).await.expect("bus proxy");
+    wait_until("Quit ends the app", async || {
+        let name = zbus::names::BusName::try_from(bus.as_str()).ok()?;
+        (!dbus.name_has_owner(name).await.ok()?).then_some(())
+    })
+    .await;
+    app.close().await;
+    tokio::task::block_in_place(|| drop(sim));
+}
+
+/// sales1's user id, as Odoo knows it.
+async fn data_uid(admin: &Client) -> i64 {
+    admin
+        .search(
+            "res.users",
+            &crm_core::odoo::Domain::field("login").eq("sales1"),
+            &crm_core::odoo::Page::default(),
+            &Context::default(),
+        )
+        .await
+        .expect("search")
+        .first()
+        .copied()
+        .expect("sales1")
+}
