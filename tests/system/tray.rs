@@ -73,9 +73,12 @@ impl Watcher {
     ) -> zbus::Result<()>;
 }
 
+/// A dbusmenu item: id, properties, children (each a variant holding another item).
+type MenuItem = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
+
 /// The tray menu as a panel reads it: (item id, label), top level.
 async fn menu(conn: &zbus::Connection, bus: &str, path: &str) -> Vec<(i32, String)> {
-    let layout: (u32, (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>)) = conn
+    let layout: (u32, MenuItem) = conn
         .call_method(
             Some(bus),
             path,
