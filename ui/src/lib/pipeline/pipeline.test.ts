@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BoardView, LeadView, PipelineBasics } from '$lib/ipc';
 import { activeFilters, boardAfterMove, defaultView, Pipeline } from './pipeline.svelte';
-import { pagesOf, scrollToShow, visibleRange } from './window';
+import { scrollToShow, visibleRange } from './window';
 
 const basics: PipelineBasics = {
   me: 7,
@@ -68,11 +68,6 @@ describe('virtualized windows', () => {
     });
     expect(visibleRange(112 * 4999, 600, 112, 5000, 4).end, 'the end is the last card').toBe(5000);
     expect(visibleRange(0, 600, 112, 0), 'an empty column draws nothing').toEqual({ start: 0, end: 0 });
-  });
-
-  it('asks only for the pages the drawn rows need', () => {
-    expect(pagesOf({ start: 55, end: 70 }, 60), 'a window across a page boundary').toEqual([0, 1]);
-    expect(pagesOf({ start: 0, end: 0 }, 60)).toEqual([]);
   });
 
   it('scrolls just enough to show a focused card', () => {

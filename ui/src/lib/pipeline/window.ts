@@ -1,5 +1,5 @@
 // Virtualized lists with rows of one height (kanban cards, list rows): which rows to draw
-// for a scroll position, and which pages of data they need. A 5,000-card column draws a
+// for a scroll position, and where to scroll to show one. A 5,000-card column draws a
 // screenful, not 5,000 cards.
 
 export interface Range {
@@ -24,14 +24,6 @@ export function visibleRange(
     start: Math.max(0, Math.min(count, first - overscan)),
     end: Math.min(count, Math.max(0, last + overscan)),
   };
-}
-
-/** The pages (numbered from 0, `pageSize` rows each) that hold rows of `range`. */
-export function pagesOf(range: Range, pageSize: number): number[] {
-  if (range.end <= range.start) return [];
-  const pages = [];
-  for (let p = Math.floor(range.start / pageSize); p * pageSize < range.end; p++) pages.push(p);
-  return pages;
 }
 
 /** The scroll position that brings row `index` into view (unchanged if it is visible). */
