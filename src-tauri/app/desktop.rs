@@ -210,6 +210,20 @@ pub fn announce(app: &AppHandle, account: &Account, items: &[Notification]) {
     }
 }
 
+/// Ties desktop notifications to the installed app, once at start. macOS shows them under
+/// the bundle they name (its name and icon in Notification Center); Windows shows toasts only
+/// for an AppUserModelID that a Start-menu shortcut carries, which Tauri's installers set to
+/// the identifier (see `show`). Linux needs nothing: the desktop entry hint names the app.
+/// Not verifiable on this project's Linux machines: build and click a notification on each.
+pub fn register_with_os(app: &AppHandle) {
+    #[cfg(target_os = "macos")]
+    if let Err(e) = notify_rust::set_application(&app.config().identifier) {
+        tracing::warn!("notifications may show under another app's name: {e:?}");
+    }
+    #[cfg(not(target_os = "macos"))]
+    let _ = app;
+}
+
 /// Tells the window (badge, list) and the tray that the centre changed.
 pub fn notify_window(app: &AppHandle) {
     let unread = unread(app);
@@ -253,6 +267,8 @@ fn show(app: &AppHandle, item: &Notification, texts: &Texts, phone: Option<&str>
     }
     #[cfg(target_os = "linux")]
     notification.hint(notify_rust::Hint::DesktopEntry("crm-desk".into()));
+    #[cfg(target_os = "windows")]
+    notification.app_id(&app.config().identifier);
     let handle = match notification.show() {
         Ok(handle) => handle,
         Err(e) => {

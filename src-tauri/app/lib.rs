@@ -115,6 +115,7 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
                     "our app-data path differs from Tauri's");
             }
             app.manage(state);
+            desktop::register_with_os(app.handle());
             if let Err(e) = desktop::tray(app.handle()) {
                 tracing::warn!("no tray icon on this desktop: {e}");
             }
