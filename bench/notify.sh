@@ -24,7 +24,7 @@ fi
 trap 'echo "bench/notify.sh failed at line $LINENO" >&2' ERR
 leads=${1:-20}
 idle_minutes=${2:-10}
-idle_intervals=${3:-86400 30}
+idle_intervals=${3-86400 30}  # "" (given, empty): no idle run
 out=bench/out; mkdir -p "$out"
 work=$(mktemp -d -t crm-desk-notify-bench-XXXXXX)
 pids=()
