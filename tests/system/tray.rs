@@ -167,9 +167,27 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
     };
     app.wait_for("[data-testid=board] [data-testid=lead-card]")
         .await;
+    // Other tests' apps share this session bus and may register with this panel too (an app
+    // hidden to its tray outlives its WebDriver session until the session ends): take the
+    // item whose process is this test's app.
+    let dbus = zbus::fdo::DBusProxy::new(&panel).await.expect("bus proxy");
+    let ours = data.data_dir().display().to_string();
     let (bus, path) = wait_until(
         "the app registers its tray icon with the panel",
-        async || items.lock().expect("items").first().cloned(),
+        async || {
+            let registered = items.lock().expect("items").clone();
+            for (bus, path) in registered {
+                let name = zbus::names::BusName::try_from(bus.as_str()).ok()?;
+                let Ok(pid) = dbus.get_connection_unix_process_id(name).await else {
+                    continue;
+                };
+                let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+                if String::from_utf8_lossy(&environ).contains(&ours) {
+                    return Some((bus, path));
+                }
+            }
+            None
+        },
     )
     .await;
     let menu_path: OwnedObjectPath = zbus::Proxy::new(
@@ -248,7 +266,6 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
 
     // Quit ends the app: its icon leaves the bus.
     click(&panel, &bus, &menu_path, id_of("Quit").await).await;
-    let dbus = zbus::fdo::DBusProxy::new(&panel).await.expect("bus proxy");
     wait_until("Quit ends the app", async || {
         let name = zbus::names::BusName::try_from(bus.as_str()).ok()?;
         (!dbus.name_has_owner(name).await.ok()?).then_some(())

@@ -526,23 +526,7 @@ impl Client {
         let domain = Domain::field("model")
             .eq("crm.lead")
             .and(Domain::field("res_id").eq(lead_id));
-        let page = Page {
-            limit: Some(limit),
-            order: Some("id desc".into()),
-            ..Page::default()
-        };
-        Ok(self
-            .search_read(
-                "mail.message",
-                &domain,
-                &MESSAGE_FIELDS,
-                &page,
-                &Context::default(),
-            )
-            .await?
-            .iter()
-            .map(message)
-            .collect())
+        self.chatter(&domain, "id desc", limit).await
     }
 
     /// The chatter messages of leads posted after message `after` (ids only grow), oldest
@@ -556,15 +540,25 @@ impl Client {
         let domain = Domain::field("model")
             .eq("crm.lead")
             .and(Domain::field("id").gt(after));
+        self.chatter(&domain, "id", limit).await
+    }
+
+    /// Chatter messages matching `domain`, in `order`, at most `limit`.
+    async fn chatter(
+        &self,
+        domain: &Domain,
+        order: &str,
+        limit: usize,
+    ) -> Result<Vec<Message>, Error> {
         let page = Page {
             limit: Some(limit),
-            order: Some("id".into()),
+            order: Some(order.into()),
             ..Page::default()
         };
         Ok(self
             .search_read(
                 "mail.message",
-                &domain,
+                domain,
                 &MESSAGE_FIELDS,
                 &page,
                 &Context::default(),
