@@ -6,10 +6,9 @@
 
 use crate::keyring::private_keyring;
 use crate::support::TestData;
-use crate::support::sim::{ADMIN_KEY, SALES1_KEY, Sim, add_account, text};
+use crate::support::sim::{ADMIN_KEY, SALES1_KEY, Sim, add_account, admin, id_of, text};
 use crate::support::window::DesktopApp;
-use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page};
-use crm_core::secret::Secret;
+use crm_core::odoo::Context;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -89,34 +88,6 @@ impl Drop for Monitor {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-async fn admin(url: &str) -> Client {
-    Client::connect(
-        &Credentials {
-            url: url.into(),
-            database: "demo".into(),
-            login: "admin".into(),
-            secret: Secret::new(ADMIN_KEY),
-        },
-        Options::default(),
-    )
-    .await
-    .expect("admin connects to odoo-sim")
-}
-
-async fn id_of(odoo: &Client, model: &str, field: &str, value: &str) -> i64 {
-    odoo.search(
-        model,
-        &Domain::field(field).eq(value),
-        &Page::default(),
-        &Context::default(),
-    )
-    .await
-    .expect("search")
-    .first()
-    .copied()
-    .unwrap_or_else(|| panic!("no {model} with {field} = {value}"))
 }
 
 /// What crm-bridge creates for a WhatsApp message: source WhatsApp, the contact, the

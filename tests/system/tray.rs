@@ -6,10 +6,9 @@
 
 use crate::keyring::private_keyring;
 use crate::support::TestData;
-use crate::support::sim::{ADMIN_KEY, SALES1_KEY, Sim, add_account, text};
+use crate::support::sim::{SALES1_KEY, Sim, add_account, admin, id_of, text};
 use crate::support::window::DesktopApp;
-use crm_core::odoo::{Client, Context, Credentials, Options};
-use crm_core::secret::Secret;
+use crm_core::odoo::Context;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -212,7 +211,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
         ["Open CRM Desk", "Sync now", "Pause notifications", "Quit"],
         "the tray menu a rep sees"
     );
-    let id_of = async |label: &str| {
+    let item = async |label: &str| {
         menu(&panel, &bus, &menu_path)
             .await
             .into_iter()
@@ -223,19 +222,10 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
 
     // Sync now: a lead created in Odoo reaches the window without waiting for the hour.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let admin = Client::connect(
-        &Credentials {
-            url: sim.url(),
-            database: "demo".into(),
-            login: "admin".into(),
-            secret: Secret::new(ADMIN_KEY),
-        },
-        Options::default(),
-    )
-    .await
-    .expect("admin connects");
+    let admin = admin(&sim.url()).await;
+    let sales1 = id_of(&admin, "res.users", "login", "sales1").await;
     let Value::Object(values) =
-        json!({"name": "Tray sync lead", "user_id": data_uid(&admin).await, "type": "opportunity"})
+        json!({"name": "Tray sync lead", "user_id": sales1, "type": "opportunity"})
     else {
         unreachable!()
     };
@@ -243,7 +233,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
         .create("crm.lead", values, &Context::default())
         .await
         .expect("a lead in Odoo");
-    click(&panel, &bus, &menu_path, id_of("Sync now").await).await;
+    click(&panel, &bus, &menu_path, item("Sync now").await).await;
     wait_until("Sync now pulls the lead into the app's cache", async || {
         let out = tokio::task::block_in_place(|| {
             data.run(&["leads", "--search", "Tray sync lead", "--json"])
@@ -254,7 +244,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
 
     // Pause: the item turns into Resume (that paused notifications stay quiet is a unit
     // test of `desktop`).
-    click(&panel, &bus, &menu_path, id_of("Pause notifications").await).await;
+    click(&panel, &bus, &menu_path, item("Pause notifications").await).await;
     wait_until("the menu offers Resume", async || {
         menu(&panel, &bus, &menu_path)
             .await
@@ -265,7 +255,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
     .await;
 
     // Quit ends the app: its icon leaves the bus.
-    click(&panel, &bus, &menu_path, id_of("Quit").await).await;
+    click(&panel, &bus, &menu_path, item("Quit").await).await;
     wait_until("Quit ends the app", async || {
         let name = zbus::names::BusName::try_from(bus.as_str()).ok()?;
         (!dbus.name_has_owner(name).await.ok()?).then_some(())
@@ -273,20 +263,4 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
     .await;
     app.close().await;
     tokio::task::block_in_place(|| drop(sim));
-}
-
-/// sales1's user id, as Odoo knows it.
-async fn data_uid(admin: &Client) -> i64 {
-    admin
-        .search(
-            "res.users",
-            &crm_core::odoo::Domain::field("login").eq("sales1"),
-            &crm_core::odoo::Page::default(),
-            &Context::default(),
-        )
-        .await
-        .expect("search")
-        .first()
-        .copied()
-        .expect("sales1")
 }

@@ -1,7 +1,7 @@
 //! odoo-sim in the test process, and the CLI calls that connect an account to it.
 
 use super::TestData;
-use crm_core::odoo::{Client, Credentials, Options};
+use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page};
 use crm_core::secret::Secret;
 use serde_json::Value;
 use std::io::Write;
@@ -160,4 +160,34 @@ pub fn add_account_with(
         .write_all(format!("{key}\n").as_bytes())
         .expect("write the key");
     child.wait_with_output().expect("account add ends")
+}
+
+/// odoo-sim's admin, connected from an async test.
+pub async fn admin(url: &str) -> Client {
+    Client::connect(
+        &Credentials {
+            url: url.into(),
+            database: "demo".into(),
+            login: "admin".into(),
+            secret: Secret::new(ADMIN_KEY),
+        },
+        Options::default(),
+    )
+    .await
+    .expect("admin connects to odoo-sim")
+}
+
+/// The id of the `model` record whose `field` is `value`.
+pub async fn id_of(odoo: &Client, model: &str, field: &str, value: &str) -> i64 {
+    odoo.search(
+        model,
+        &Domain::field(field).eq(value),
+        &Page::default(),
+        &Context::default(),
+    )
+    .await
+    .expect("search")
+    .first()
+    .copied()
+    .unwrap_or_else(|| panic!("no {model} with {field} = {value}"))
 }
