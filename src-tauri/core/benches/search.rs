@@ -6,13 +6,16 @@
 //! keystroke at a time, as in the search box: every prefix of a Latin name, an Arabic name,
 //! a phone number written in local format, and an email domain. For each keystroke:
 //! - the FTS query alone (`Store::count_matching`: the index, no join, no sort),
-//! - what the UI asks for (`Store::leads`, the 200 most recently updated matches, with the
+//! - what the list asks for (`Store::leads`, the 200 most recently updated matches, with the
 //!   names of stages, users, etc. joined),
+//! - what the kanban asks for (`Store::board`: every stage's count and revenue over all the
+//!   matches, and its first 12 cards),
 //!
-//! side by side with the baseline, the same page of 200 leads without a search.
+//! side by side with the baselines, the same page of 200 leads and the same board without a
+//! search.
 
-use crm_core::crm::{Lead, Ref};
-use crm_core::store::{LeadQuery, NewAccount, Store};
+use crm_core::crm::{Lead, LeadStatus, Ref};
+use crm_core::store::{LeadQuery, LeadSort, NewAccount, Store};
 use std::time::Instant;
 
 const LEADS: i64 = 100_000;
@@ -157,12 +160,22 @@ fn main() {
         limit: Some(200),
         ..LeadQuery::default()
     };
+    // The Pipeline screen's default filter: open and won leads, kanban order.
+    let kanban = |search: Option<String>| LeadQuery {
+        search,
+        statuses: vec![LeadStatus::Open, LeadStatus::Won],
+        sort: LeadSort::Priority,
+        ..LeadQuery::default()
+    };
     let mut baseline = Vec::new();
+    let mut board_baseline = Vec::new();
     let mut all_fts = Vec::new();
     let mut all_page = Vec::new();
+    let mut all_board = Vec::new();
     for (what, text) in typed {
         let mut fts = Vec::new();
         let mut full = Vec::new();
+        let mut boards = Vec::new();
         let mut matches = 0;
         let chars: Vec<char> = text.chars().collect();
         for n in 1..=chars.len() {
@@ -184,23 +197,43 @@ fn main() {
                 let plain = store.leads(account, &page(None)).expect("list");
                 baseline.push(t.elapsed().as_secs_f64() * 1000.0);
                 std::hint::black_box(plain);
+                let t = Instant::now();
+                let board = store
+                    .board(account, &kanban(Some(prefix.clone())), 12)
+                    .expect("board");
+                boards.push(t.elapsed().as_secs_f64() * 1000.0);
+                std::hint::black_box(board);
+                let t = Instant::now();
+                let board = store.board(account, &kanban(None), 12).expect("board");
+                board_baseline.push(t.elapsed().as_secs_f64() * 1000.0);
+                std::hint::black_box(board);
             }
         }
         fts.sort_by(f64::total_cmp);
         full.sort_by(f64::total_cmp);
+        boards.sort_by(f64::total_cmp);
         println!(
-            "{what:<12} {:?} ({} keystrokes, {matches} matches at the end): FTS p50 {:.2} ms p95 {:.2} ms · page of 200 p50 {:.2} ms p95 {:.2} ms",
+            "{what:<12} {:?} ({} keystrokes, {matches} matches at the end): FTS p50 {:.2} ms p95 {:.2} ms · page of 200 p50 {:.2} ms p95 {:.2} ms · board p50 {:.2} ms p95 {:.2} ms",
             text,
             chars.len(),
             percentile(&fts, 0.5),
             percentile(&fts, 0.95),
             percentile(&full, 0.5),
-            percentile(&full, 0.95)
+            percentile(&full, 0.95),
+            percentile(&boards, 0.5),
+            percentile(&boards, 0.95)
         );
         all_fts.extend(fts);
         all_page.extend(full);
+        all_board.extend(boards);
     }
-    for v in [&mut baseline, &mut all_fts, &mut all_page] {
+    for v in [
+        &mut baseline,
+        &mut board_baseline,
+        &mut all_fts,
+        &mut all_page,
+        &mut all_board,
+    ] {
         v.sort_by(f64::total_cmp);
     }
     println!(
@@ -209,5 +242,12 @@ fn main() {
         percentile(&all_page, 0.95),
         percentile(&baseline, 0.95),
         percentile(&all_page, 0.95) / percentile(&baseline, 0.95)
+    );
+    println!(
+        "all keystrokes: board p50 {:.2} ms p95 {:.2} ms · baseline (the board without a search) p50 {:.2} ms p95 {:.2} ms",
+        percentile(&all_board, 0.5),
+        percentile(&all_board, 0.95),
+        percentile(&board_baseline, 0.5),
+        percentile(&board_baseline, 0.95)
     );
 }

@@ -728,52 +728,83 @@ impl Store {
 
     /// The kanban board for `query` in one pass over the matching leads: per stage, the
     /// count and expected revenue of all of them and the first `per_column` cards in kanban
-    /// order (priority, then newest). Returns the totals and the cards, by stage then rank.
+    /// order (priority, then newest). Returns the totals (by stage id, no stage first) and
+    /// the cards, by stage then rank.
+    ///
+    /// The pass reads four narrow columns of each match and keeps, per stage, only the best
+    /// `per_column` keys in a bounded heap; the full rows are read for the cards shown
+    /// alone. (Window functions over the matches sorted every one of them: ~0.5 s for a
+    /// first letter that matches 100,000 leads.)
     pub fn board(
         &self,
         account: i64,
         query: &LeadQuery,
         per_column: usize,
     ) -> Result<(Vec<StageTotal>, Vec<Lead>), Error> {
+        use std::cmp::Reverse;
+        use std::collections::{BTreeMap, BinaryHeap, HashMap};
+        // Kanban order, best first: priority, then the newest (highest) id.
+        type Rank = (i64, i64);
+        struct Column {
+            count: u64,
+            revenue: f64,
+            // The best `per_column` ranks seen, the worst of them on top.
+            first: BinaryHeap<Reverse<Rank>>,
+        }
         let (keys, args) = self.matching(account, query)?;
-        let order = LeadSort::Priority.order_by();
-        // Every stage with a match has a rank-1 row, so its totals always come back.
-        let keep = per_column.max(1);
-        let sql = format!(
-            "SELECT {LEAD_COLUMNS}, k.cnt, k.rev FROM (
-               SELECT l.account_id, l.id, l.stage_id AS sid,
-                      row_number() OVER (PARTITION BY l.stage_id{order}) AS n,
-                      count(*) OVER (PARTITION BY l.stage_id) AS cnt,
-                      total(l.expected_revenue) OVER (PARTITION BY l.stage_id) AS rev
-               FROM {keys}) k, {LEAD_FROM}
-             WHERE k.n <= {keep} AND l.account_id = k.account_id AND l.id = k.id
-             ORDER BY k.sid, k.n"
-        );
-        let width = LEAD_COLUMNS.split(',').count();
+        let sql = format!("SELECT l.stage_id, l.priority, l.id, l.expected_revenue FROM {keys}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            let lead = lead_from_row(r)?;
-            let count: i64 = r.get(width)?;
-            let revenue: f64 = r.get(width + 1)?;
-            Ok((lead, count, revenue))
-        })?;
-        let mut totals: Vec<StageTotal> = Vec::new();
-        let mut leads = Vec::new();
-        for row in rows {
-            let (lead, count, revenue) = row?;
-            let stage_id = lead.stage.as_ref().map(|s| s.id);
-            if totals.last().is_none_or(|t| t.stage_id != stage_id) {
-                totals.push(StageTotal {
-                    stage_id,
-                    count: u64::try_from(count).unwrap_or(0),
-                    revenue,
-                });
-            }
-            if per_column > 0 {
-                leads.push(lead);
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let mut columns: BTreeMap<Option<i64>, Column> = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let stage: Option<i64> = row.get(0)?;
+            let rank: Rank = (row.get(1)?, row.get(2)?);
+            let revenue: f64 = row.get(3)?;
+            let column = columns.entry(stage).or_insert_with(|| Column {
+                count: 0,
+                revenue: 0.0,
+                first: BinaryHeap::with_capacity(per_column + 1),
+            });
+            column.count += 1;
+            column.revenue += revenue;
+            if column.first.len() < per_column {
+                column.first.push(Reverse(rank));
+            } else if column.first.peek().is_some_and(|worst| rank > worst.0) {
+                column.first.pop();
+                column.first.push(Reverse(rank));
             }
         }
-        Ok((totals, leads))
+        let mut totals = Vec::with_capacity(columns.len());
+        let mut order: Vec<i64> = Vec::new();
+        for (stage_id, column) in columns {
+            totals.push(StageTotal {
+                stage_id,
+                count: column.count,
+                revenue: column.revenue,
+            });
+            // `into_sorted_vec` of `Reverse` is best first.
+            order.extend(column.first.into_sorted_vec().into_iter().map(|r| r.0.1));
+        }
+        let mut cards = self.leads_by_id(account, &order)?;
+        let position: HashMap<i64, usize> =
+            order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        cards.sort_by_key(|lead| position.get(&lead.id).copied().unwrap_or(usize::MAX));
+        Ok((totals, cards))
+    }
+
+    /// Cached leads by id (any order; ids not cached are left out).
+    fn leads_by_id(&self, account: i64, ids: &[i64]) -> Result<Vec<Lead>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM {LEAD_FROM}
+             WHERE l.account_id = ?1 AND l.id IN (SELECT value FROM json_each(?2))"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![account, json], lead_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// How many cached leads match `query` (ignoring its paging).
