@@ -306,7 +306,21 @@ pub(super) fn upsert_lead(
     synced_at: Option<&str>,
 ) -> Result<(), Error> {
     let mut stmt = upsert_statement(tx)?;
-    upsert_with(&mut stmt, account, lead, synced_at)
+    upsert_with(&mut stmt, account, lead, synced_at)?;
+    queue_for_search(tx, account, &[lead.id])
+}
+
+/// Queues leads for the search index (`Store::index_search`). Every lead written through
+/// the upsert must pass here: inserts have no trigger (migration 0009), so that a page of
+/// leads costs one statement here instead of a trigger run per row.
+fn queue_for_search(tx: &Transaction<'_>, account: i64, ids: &[i64]) -> Result<(), Error> {
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO lead_search_queue (key)
+         SELECT ?1 * {SEARCH_KEY} + value FROM json_each(?2)"
+    ))?
+    .execute(params![account, json])?;
+    Ok(())
 }
 
 /// The upsert of [`upsert_lead`], prepared once for a whole page.
@@ -654,6 +668,8 @@ impl Store {
                 upsert_with(&mut stmt, account, lead, Some(synced_at))?;
             }
         }
+        let ids: Vec<i64> = leads.iter().map(|l| l.id).collect();
+        queue_for_search(&tx, account, &ids)?;
         if let Some((model, after_id)) = progress {
             tx.execute(
                 "UPDATE sync_cursor SET window_after_id = ?3 WHERE account_id = ?1 AND model = ?2",

@@ -614,13 +614,41 @@ impl Engine<'_> {
         let total = (ids.len() + changed.len()) as u64;
         let mut done = changed.len() as u64;
         self.store().upsert_partners(self.id(), &changed)?;
+        // As with lead pages: a blocking thread stores each page while the next is asked
+        // for, so Odoo's time serving a page and ours storing the last one overlap.
+        let (pages_tx, mut pages_rx) = tokio::sync::mpsc::channel::<Vec<Partner>>(2);
+        let writer = {
+            let store = Arc::clone(&self.store);
+            let account = self.id();
+            tokio::task::spawn_blocking(move || -> Result<(), Error> {
+                while let Some(page) = pages_rx.blocking_recv() {
+                    lock(&store).upsert_partners(account, &page)?;
+                }
+                Ok(())
+            })
+        };
+        let mut fetched = Ok(());
         for chunk in ids.chunks(PAGE_SIZE) {
-            let partners = self.client.partners(chunk).await?;
+            let partners = match self.client.partners(chunk).await {
+                Ok(partners) => partners,
+                Err(e) => {
+                    fetched = Err(e);
+                    break;
+                }
+            };
             report.requests += 1;
             done += chunk.len() as u64;
-            self.store().upsert_partners(self.id(), &partners)?;
+            // A closed channel means the writer failed: its error is reported below.
+            if pages_tx.send(partners).await.is_err() {
+                break;
+            }
             progress(Progress::of(Phase::Partners, done, Some(total)));
         }
+        drop(pages_tx);
+        writer
+            .await
+            .map_err(|e| Error::Invalid(format!("the partner writer stopped: {e}")))??;
+        fetched?;
         report.partners_pulled += total;
         let mut store = self.store();
         store.begin_window(self.id(), PARTNERS, cursor.cursor, until)?;
