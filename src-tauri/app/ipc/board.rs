@@ -275,7 +275,7 @@ fn rep_stages(store: &Store, account: i64, me: i64) -> Result<Vec<StageView>, Co
 }
 
 /// Stages, tags, sources, lost reasons and salespeople of the current account.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn pipeline_basics(state: State<'_, AppState>) -> Result<PipelineBasics, CommandError> {
     let account = current(&state)?;
@@ -345,7 +345,7 @@ fn views(store: &Store, account: i64, leads: &[crm_core::crm::Lead]) -> Vec<Lead
 
 /// The kanban board: a column per stage of the rep's pipeline (stages the filter leaves
 /// out are left out), each with its count, revenue and first `per_column` cards.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn board(
     state: State<'_, AppState>,
@@ -404,7 +404,7 @@ pub struct LeadPage {
 
 /// A page of the leads matching a filter: the list view (sorted by `sort`) and the rest of
 /// a long kanban column (`sort` null: kanban order).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn lead_page(
     state: State<'_, AppState>,
@@ -430,7 +430,7 @@ const PIPELINE_VIEW: &str = "pipeline";
 
 /// The filters, layout and order the Pipeline screen was left with (defaults the first
 /// time, or when what was saved can no longer be read).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn pipeline_view(state: State<'_, AppState>) -> Result<PipelineView, CommandError> {
     let account = current(&state)?;
@@ -445,7 +445,7 @@ pub fn pipeline_view(state: State<'_, AppState>) -> Result<PipelineView, Command
 }
 
 /// Keeps the Pipeline screen's filters, layout and order for the next start.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_pipeline_view(
     state: State<'_, AppState>,

@@ -3,6 +3,12 @@
 //! [`builder`] is the single list: it feeds Tauri's invoke handler and the TypeScript export
 //! in `ui/src/lib/ipc/bindings.ts`. The test below fails when that committed file differs
 //! from what the code generates (`make bindings` rewrites it).
+//!
+//! Commands that read or write the cache are `#[tauri::command(async)]`: Tauri runs plain
+//! `fn` commands on the main thread, which also presents the web view's frames and waits
+//! for the store while a sync writes a page. A board query over 100,000 leads there held
+//! back the frame showing its own result. Only quick commands that touch no store stay
+//! on the main thread.
 
 pub mod board;
 pub mod commands;

@@ -40,7 +40,7 @@ pub struct NotificationCentre {
 }
 
 /// The newest 200 notifications of the current account's user.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_notifications(state: State<'_, AppState>) -> Result<NotificationCentre, CommandError> {
     let account = current(&state)?;
@@ -66,7 +66,7 @@ pub fn list_notifications(state: State<'_, AppState>) -> Result<NotificationCent
 }
 
 /// Marks one notification read, or all of them (`id` null).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn mark_notifications_read(
     app: tauri::AppHandle,

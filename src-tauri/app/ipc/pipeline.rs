@@ -43,7 +43,7 @@ pub(super) fn current(state: &AppState) -> Result<Account, CommandError> {
 }
 
 /// The accounts, oldest first (never their keys).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView>, CommandError> {
     Ok(state
@@ -83,7 +83,7 @@ pub async fn add_account(
 }
 
 /// Removes an account, its key and its cache.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn remove_account(state: State<'_, AppState>, id: i32) -> Result<(), CommandError> {
     account::remove(state.shared_store(), state.secrets.as_ref(), id.into())?;
@@ -92,7 +92,7 @@ pub fn remove_account(state: State<'_, AppState>, id: i32) -> Result<(), Command
 }
 
 /// Makes an account the one the window shows, and syncs it.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn use_account(state: State<'_, AppState>, id: i32) -> Result<(), CommandError> {
     state.store().set_current_account(id.into())?;
@@ -101,7 +101,7 @@ pub fn use_account(state: State<'_, AppState>, id: i32) -> Result<(), CommandErr
 }
 
 /// Cached leads of the current account matching a search and a stage: instant, offline.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_leads(
     state: State<'_, AppState>,
@@ -133,7 +133,7 @@ pub fn list_leads(
 
 /// The Stats screen's numbers for the days `from` (included) to `to` (excluded), ISO dates,
 /// computed from the cache: instant and offline, "as of" the last sync.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn pipeline_stats(
     state: State<'_, AppState>,
@@ -342,7 +342,7 @@ impl EditRequest {
 
 /// Applies a change to the cached lead at once and queues it for Odoo; returns the lead as
 /// the rep now sees it.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn edit_lead(
     state: State<'_, AppState>,
@@ -362,7 +362,7 @@ pub fn edit_lead(
 }
 
 /// Creates a lead here (pushed with a client key, so never twice).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn create_lead(
     state: State<'_, AppState>,
@@ -407,7 +407,7 @@ fn lead_view(state: &AppState, account: &Account, id: i64) -> Result<LeadView, C
 
 /// Every change not yet in Odoo (pending, failed with Odoo's reason, or in conflict with
 /// both values), in the order they were made.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_changes(state: State<'_, AppState>) -> Result<Vec<OutboxView>, CommandError> {
     let account = current(&state)?;
@@ -420,7 +420,7 @@ pub fn list_changes(state: State<'_, AppState>) -> Result<Vec<OutboxView>, Comma
 }
 
 /// Sends a failed change again.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn retry_change(state: State<'_, AppState>, id: i32) -> Result<(), CommandError> {
     let account = current(&state)?;
@@ -430,7 +430,7 @@ pub fn retry_change(state: State<'_, AppState>, id: i32) -> Result<(), CommandEr
 }
 
 /// Gives a change up: it is undone here.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn discard_change(state: State<'_, AppState>, id: i32) -> Result<(), CommandError> {
     let account = current(&state)?;
@@ -448,7 +448,7 @@ pub enum Keep {
 }
 
 /// Resolves a conflict (only the one about `field`, e.g. `stage`, when given).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn resolve_conflict(
     state: State<'_, AppState>,
