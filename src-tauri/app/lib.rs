@@ -26,6 +26,8 @@ static PROCESS_START: OnceLock<Instant> = OnceLock::new();
 /// Entry point of the `crm-desk` binary.
 pub fn main() -> ExitCode {
     PROCESS_START.get_or_init(Instant::now);
+    #[cfg(target_os = "linux")]
+    let software_frames = webkit_renderer();
     // Before any thread starts: `time` reads the local offset only in a one-thread process.
     desktop::LOCAL_OFFSET
         .get_or_init(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
@@ -49,6 +51,10 @@ pub fn main() -> ExitCode {
         settings.settings.log.keep_files,
         if headless { "warn" } else { "info" },
     );
+    #[cfg(target_os = "linux")]
+    if software_frames && !headless {
+        tracing::info!("no GPU render node: WebKit draws with its shared-memory renderer");
+    }
 
     #[allow(
         clippy::disallowed_methods,
@@ -153,4 +159,34 @@ fn start_background_sync(app: &tauri::AppHandle, state: &state::AppState) {
         publish,
         announce,
     ));
+}
+
+/// Chooses WebKitGTK's renderer before any thread starts, while setting the environment is
+/// still sound. The DMA-BUF renderer hands frames to the window in GPU buffers; on a machine
+/// without a GPU render node (a virtual machine, a remote desktop) it falls back to software
+/// through that same path, which costs every frame that changes: scrolling a long column
+/// measured 88 ms a frame with it and 35 ms with the shared-memory renderer (BENCHMARKS.md,
+/// "Pipeline screen"). With a GPU, WebKit's default stays. A value the user set stands.
+/// Returns whether it chose the shared-memory renderer.
+#[cfg(target_os = "linux")]
+fn webkit_renderer() -> bool {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    let has_gpu = std::fs::read_dir("/dev/dri").is_ok_and(|nodes| {
+        nodes
+            .flatten()
+            .any(|node| node.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if has_gpu || std::env::var_os(VAR).is_some() {
+        return false;
+    }
+    #[allow(
+        unsafe_code,
+        reason = "set_var is unsound only with other threads running: none has started yet \
+                  (this is the first thing `main` does)"
+    )]
+    // SAFETY: called first in `main`, before logging, Tauri or any runtime spawns a thread.
+    unsafe {
+        std::env::set_var(VAR, "1");
+    }
+    true
 }
