@@ -26,7 +26,7 @@ const LEADS: &str = "crm.lead";
 const PARTNERS: &str = "res.partner";
 
 /// Leads per page of the pull.
-pub const PAGE_SIZE: usize = 500;
+pub const PAGE_SIZE: usize = 1000;
 
 /// What a sync should do beyond the delta.
 #[derive(Debug, Clone, PartialEq, Default)]
