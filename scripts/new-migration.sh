@@ -11,13 +11,14 @@ file="$dir/${next}_${name}.sql"
 printf -- '-- %s: what this migration does and why.\n' "$name" > "$file"
 rs=src-tauri/core/src/store/migrations.rs
 line="    M::up(include_str!(\"migrations/${next}_${name}.sql\")),"
-# Insert after the last M::up line.
+# Insert as the last entry of STEPS (before its closing `];`, whatever rustfmt did to the
+# entries above: a long file name wraps over several lines).
 python3 - "$rs" "$line" <<'PY'
-import sys, re
+import sys
 path, line = sys.argv[1], sys.argv[2]
 text = open(path).read()
-idx = text.rfind('M::up(include_str!(')
-end = text.index('\n', idx) + 1
+start = text.index('const STEPS')
+end = text.index('\n];', start) + 1
 open(path, 'w').write(text[:end] + line + '\n' + text[end:])
 PY
 echo "created $file and registered it in $rs; write the SQL, then run make test"

@@ -230,10 +230,13 @@ const LEAD_COLUMNS: &str = "l.id, l.name, l.kind, l.active, l.status, l.stage_id
     so.name, l.medium_id, me.name, l.campaign_id, l.campaign_name, l.deadline, l.closed_at, \
     l.created_at, l.updated_at";
 
-/// `lead_search.rowid` = account id × this + lead id (migration 0004).
-const SEARCH_KEY: i64 = 1_000_000_000_000;
+/// A lead's key: account id × this + lead id. `lead.key` (its rowid, migration 0010),
+/// `lead_search.rowid` and the search queue all use it.
+pub(super) const SEARCH_KEY: i64 = 1_000_000_000_000;
 /// Lead ids (Odoo's, or negative for leads created here) stay within ± this.
-const SEARCH_SPAN: i64 = 500_000_000_000;
+pub(super) const SEARCH_SPAN: i64 = 500_000_000_000;
+/// SQL for the key of lead `?2` of account `?1`.
+pub(super) const KEY_OF: &str = "(?1 * 1000000000000 + ?2)";
 
 /// The lead table with its joined names; callers filter on `l.account_id`.
 const LEAD_FROM: &str = "lead l
@@ -326,14 +329,15 @@ fn queue_for_search(tx: &Transaction<'_>, account: i64, ids: &[i64]) -> Result<(
 /// The upsert of [`upsert_lead`], prepared once for a whole page.
 fn upsert_statement<'t>(tx: &'t Transaction<'_>) -> Result<rusqlite::CachedStatement<'t>, Error> {
     Ok(tx.prepare_cached(
-        "INSERT INTO lead (account_id, id, name, kind, active, status, stage_id, user_id,
+        "INSERT INTO lead (key, account_id, id, name, kind, active, status, stage_id, user_id,
             team_id, partner_id, partner_name, tag_ids, contact_name, company_name, email,
             phone, mobile, description, expected_revenue, probability, priority,
             lost_reason_id, source_id, medium_id, campaign_id, campaign_name, deadline,
             closed_at, created_at, updated_at, synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
-         ON CONFLICT (account_id, id) DO UPDATE SET
+         VALUES (?1 * 1000000000000 + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+            ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,
+            ?30, ?31)
+         ON CONFLICT (key) DO UPDATE SET
             name = excluded.name, kind = excluded.kind, active = excluded.active,
             status = excluded.status, stage_id = excluded.stage_id,
             user_id = excluded.user_id, team_id = excluded.team_id,
@@ -425,9 +429,7 @@ pub(super) fn lead_in(
 ) -> Result<Option<Lead>, Error> {
     Ok(tx
         .query_row(
-            &format!(
-                "SELECT {LEAD_COLUMNS} FROM {LEAD_FROM} WHERE l.account_id = ?1 AND l.id = ?2"
-            ),
+            &format!("SELECT {LEAD_COLUMNS} FROM {LEAD_FROM} WHERE l.key = {KEY_OF}"),
             params![account, id],
             lead_from_row,
         )
@@ -702,7 +704,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT client_key FROM lead WHERE account_id = ?1 AND id = ?2",
+                &format!("SELECT client_key FROM lead WHERE key = {KEY_OF}"),
                 params![account, id],
                 |r| r.get(0),
             )
@@ -723,9 +725,7 @@ impl Store {
         let order = query.sort.order_by();
         // `n` numbers the page in its order, so the outer query (which joins the names of
         // stages, users, etc. for the rows shown) can keep it.
-        let mut page = format!(
-            "SELECT l.account_id, l.id, row_number() OVER ({order}) AS n FROM {keys}{order}"
-        );
+        let mut page = format!("SELECT l.key, row_number() OVER ({order}) AS n FROM {keys}{order}");
         if query.limit.is_some() || query.offset > 0 {
             let limit = query
                 .limit
@@ -735,7 +735,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM ({page}) k, {LEAD_FROM}
-             WHERE l.account_id = k.account_id AND l.id = k.id ORDER BY k.n"
+             WHERE l.key = k.key ORDER BY k.n"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), lead_from_row)?;
@@ -816,7 +816,7 @@ impl Store {
         let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {LEAD_FROM}
-             WHERE l.account_id = ?1 AND l.id IN (SELECT value FROM json_each(?2))"
+             WHERE l.key IN (SELECT ?1 * {SEARCH_KEY} + value FROM json_each(?2))"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![account, json], lead_from_row)?;
@@ -852,12 +852,15 @@ impl Store {
                 format!(
                     "lead_search f, lead l
                      WHERE lead_search MATCH ?2
-                       AND l.account_id = ?1 AND l.id = f.rowid - ?1 * {SEARCH_KEY}
+                       AND l.key = f.rowid
                        AND f.rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
                                        AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
                 )
             }
-            None => "lead l WHERE l.account_id = ?1".to_owned(),
+            None => format!(
+                "lead l WHERE l.key BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
+                                        AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
+            ),
         };
         let mut arg = |value: rusqlite::types::Value| {
             args.push(value);
@@ -947,7 +950,7 @@ impl Store {
     pub fn lead_synced_at(&self, account: i64, id: i64) -> Result<Option<String>, Error> {
         Ok(self
             .conn
-            .prepare_cached("SELECT synced_at FROM lead WHERE account_id = ?1 AND id = ?2")?
+            .prepare_cached(&format!("SELECT synced_at FROM lead WHERE key = {KEY_OF}"))?
             .query_row(params![account, id], |r| r.get(0))
             .optional()?
             .flatten())
@@ -1042,17 +1045,15 @@ impl Store {
             let mut read = tx.prepare_cached(
                 "SELECT name, contact_name, company_name, partner_name, email, description,
                         phone, mobile
-                 FROM lead WHERE account_id = ?1 AND id = ?2",
+                 FROM lead WHERE key = ?1",
             )?;
             let mut index =
                 tx.prepare_cached("INSERT INTO lead_search (rowid, document) VALUES (?1, ?2)")?;
             let mut done = tx.prepare_cached("DELETE FROM lead_search_queue WHERE key = ?1")?;
             for key in keys {
-                let account = (key + SEARCH_SPAN).div_euclid(SEARCH_KEY);
-                let id = key - account * SEARCH_KEY;
                 forget.execute(params![key])?;
                 let document = read
-                    .query_row(params![account, id], |r| {
+                    .query_row(params![key], |r| {
                         let t = |i: usize| r.get::<_, Option<String>>(i);
                         let words = [t(0)?, t(1)?, t(2)?, t(3)?, t(4)?, t(5)?];
                         let phones = [t(6)?, t(7)?];
@@ -1099,9 +1100,11 @@ impl Store {
 
     /// Ids of the cached leads that came from Odoo (not the ones created here, unpushed).
     pub fn synced_lead_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM lead WHERE account_id = ?1 AND id > 0 ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id FROM lead
+                 WHERE key BETWEEN ?1 * {SEARCH_KEY} + 1 AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}
+                 ORDER BY key"
+        ))?;
         let rows = stmt.query_map(params![account], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -1110,8 +1113,7 @@ impl Store {
     pub fn delete_leads(&mut self, account: i64, ids: &[i64]) -> Result<(), Error> {
         let tx = self.conn.transaction()?;
         {
-            let mut lead =
-                tx.prepare_cached("DELETE FROM lead WHERE account_id = ?1 AND id = ?2")?;
+            let mut lead = tx.prepare_cached(&format!("DELETE FROM lead WHERE key = {KEY_OF}"))?;
             let mut messages =
                 tx.prepare_cached("DELETE FROM message WHERE account_id = ?1 AND lead_id = ?2")?;
             for id in ids {
@@ -1175,7 +1177,7 @@ impl Store {
     /// conflict resolved by taking Odoo's values).
     pub fn mark_stale(&mut self, account: i64, id: i64) -> Result<(), Error> {
         self.conn.execute(
-            "UPDATE lead SET synced_at = NULL WHERE account_id = ?1 AND id = ?2 AND id > 0",
+            &format!("UPDATE lead SET synced_at = NULL WHERE key = {KEY_OF} AND id > 0"),
             params![account, id],
         )?;
         Ok(())
@@ -1291,9 +1293,9 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut kept = Vec::new();
         {
-            let mut cached = tx.prepare_cached(
-                "SELECT 1 FROM lead WHERE account_id = ?1 AND id = ?2 AND id > 0",
-            )?;
+            let mut cached = tx.prepare_cached(&format!(
+                "SELECT 1 FROM lead WHERE key = {KEY_OF} AND id > 0"
+            ))?;
             let mut insert = tx.prepare_cached(UPSERT_MESSAGE)?;
             for m in messages {
                 if cached.exists(params![account, m.lead_id])? {

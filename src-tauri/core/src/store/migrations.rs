@@ -18,9 +18,8 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_view_state.sql")),
     M::up(include_str!("migrations/0007_notifications.sql")),
     M::up(include_str!("migrations/0008_message_delta.sql")),
-    M::up(include_str!(
-        "migrations/0009_queue_inserted_leads_in_the_store.sql"
-    )),
+    M::up(include_str!("migrations/0009_queue_new_leads.sql")),
+    M::up(include_str!("migrations/0010_lead_rowid.sql")),
 ];
 
 /// The migration runner over [`STEPS`].

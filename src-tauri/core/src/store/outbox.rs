@@ -8,7 +8,8 @@
 //! [`Store::rekey_message`]). Odoo ids are positive, so the two never meet.
 
 use super::cache::{
-    format_datetime, insert_message, lead_in, parse_datetime, stages_in, upsert_lead,
+    KEY_OF, SEARCH_KEY, format_datetime, insert_message, lead_in, parse_datetime, stages_in,
+    upsert_lead,
 };
 use super::{Error, Store};
 use crate::crm::{Lead, LeadStatus, Message, MessageKind, Ref, text_to_html};
@@ -121,7 +122,7 @@ impl Store {
                 let row = lead.to_lead(-seq, user);
                 upsert_lead(&tx, account, &row, None)?;
                 tx.execute(
-                    "UPDATE lead SET client_key = ?3 WHERE account_id = ?1 AND id = ?2",
+                    &format!("UPDATE lead SET client_key = ?3 WHERE key = {KEY_OF}"),
                     params![account, -seq, client_key],
                 )?;
                 let base = Base::of(&row, None);
@@ -326,11 +327,11 @@ impl Store {
     pub fn rekey_lead(&mut self, account: i64, local: i64, odoo: i64) -> Result<(), Error> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "DELETE FROM lead WHERE account_id = ?1 AND id = ?2",
+            &format!("DELETE FROM lead WHERE key = {KEY_OF}"),
             params![account, odoo],
         )?;
         tx.execute(
-            "UPDATE lead SET id = ?3 WHERE account_id = ?1 AND id = ?2",
+            &format!("UPDATE lead SET id = ?3, key = ?1 * {SEARCH_KEY} + ?3 WHERE key = {KEY_OF}"),
             params![account, local, odoo],
         )?;
         tx.execute(
@@ -380,7 +381,7 @@ impl Store {
                     params![account, entry.lead_id],
                 )?;
                 tx.execute(
-                    "DELETE FROM lead WHERE account_id = ?1 AND id = ?2",
+                    &format!("DELETE FROM lead WHERE key = {KEY_OF}"),
                     params![account, entry.lead_id],
                 )?;
             }
@@ -419,11 +420,11 @@ impl Store {
     pub fn forget_lead(&mut self, account: i64, lead_id: i64) -> Result<(), Error> {
         let tx = self.conn.transaction()?;
         for sql in [
-            "DELETE FROM outbox WHERE account_id = ?1 AND lead_id = ?2",
-            "DELETE FROM message WHERE account_id = ?1 AND lead_id = ?2",
-            "DELETE FROM lead WHERE account_id = ?1 AND id = ?2",
+            "DELETE FROM outbox WHERE account_id = ?1 AND lead_id = ?2".to_owned(),
+            "DELETE FROM message WHERE account_id = ?1 AND lead_id = ?2".to_owned(),
+            format!("DELETE FROM lead WHERE key = {KEY_OF}"),
         ] {
-            tx.execute(sql, params![account, lead_id])?;
+            tx.execute(&sql, params![account, lead_id])?;
         }
         tx.commit()?;
         Ok(())
@@ -452,8 +453,11 @@ impl Store {
             params![seq, -seq, json(create)?],
         )?;
         tx.execute(
-            "UPDATE lead SET id = ?3, client_key = ?4, updated_at = NULL
-             WHERE account_id = ?1 AND id = ?2",
+            &format!(
+                "UPDATE lead SET id = ?3, key = ?1 * {SEARCH_KEY} + ?3, client_key = ?4,
+                    updated_at = NULL
+                 WHERE key = {KEY_OF}"
+            ),
             params![account, lead_id, -seq, client_key],
         )?;
         tx.execute(
