@@ -238,7 +238,7 @@ pub(super) const SEARCH_SPAN: i64 = 500_000_000_000;
 /// SQL for the key of lead `?2` of account `?1`.
 pub(super) const KEY_OF: &str = "(?1 * 1000000000000 + ?2)";
 
-/// The lead table with its joined names; callers filter on `l.account_id`.
+/// The lead table with its joined names; callers choose the rows (by `l.key`).
 const LEAD_FROM: &str = "lead l
     LEFT JOIN stage s ON s.account_id = l.account_id AND s.id = l.stage_id
     LEFT JOIN odoo_user u ON u.account_id = l.account_id AND u.id = l.user_id
