@@ -170,6 +170,16 @@ impl LeadSort {
     }
 }
 
+/// A remembered answer of [`Store::teams_of_user`].
+#[derive(Debug)]
+pub(super) struct TeamsOfUser {
+    account: i64,
+    user: i64,
+    /// `total_changes` and `data_version` when it was read.
+    state: (u64, i64),
+    teams: Vec<i64>,
+}
+
 /// Open leads and their expected revenue in one stage, for a kanban column header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageTotal {
@@ -936,13 +946,36 @@ impl Store {
 
     /// The sales teams of the leads assigned to a user: the rep's teams, as far as the
     /// cache can tell (it mirrors no team membership), for choosing the kanban's stages.
+    /// Remembered until the database changes: a write through this connection
+    /// (`total_changes`) or another process's commit (`data_version`), such as the CLI's sync.
     pub fn teams_of_user(&self, account: i64, user: i64) -> Result<Vec<i64>, Error> {
+        let state = (
+            self.conn.total_changes(),
+            self.conn
+                .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))?,
+        );
+        let mut memo = self
+            .teams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(m) = memo.as_ref()
+            && (m.account, m.user, m.state) == (account, user, state)
+        {
+            return Ok(m.teams.clone());
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT team_id FROM lead
              WHERE account_id = ?1 AND user_id = ?2 AND team_id IS NOT NULL",
         )?;
         let rows = stmt.query_map(params![account, user], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let teams: Vec<i64> = rows.collect::<Result<_, _>>()?;
+        *memo = Some(TeamsOfUser {
+            account,
+            user,
+            state,
+            teams: teams.clone(),
+        });
+        Ok(teams)
     }
 
     /// When the cached copy of a lead last came from Odoo (`None`: created or edited here

@@ -332,3 +332,27 @@ fn view_state_is_kept_per_account_and_must_be_json() {
         "the database refuses what it could not give back"
     );
 }
+
+#[test]
+fn the_reps_teams_follow_every_write_to_the_cache() {
+    let (mut store, a) = pipeline();
+    assert!(
+        store.teams_of_user(a, ME).expect("teams").is_empty(),
+        "no lead of mine has a team yet"
+    );
+    let mut lead = store.lead(a, 1).expect("read").expect("lead 1");
+    lead.team = reference(7, "Riyadh");
+    store
+        .save_lead_page(a, &[lead], "2026-11-26 11:00:00", None)
+        .expect("page");
+    assert_eq!(
+        store.teams_of_user(a, ME).expect("teams"),
+        [7],
+        "a remembered answer must not outlive a write that changes it"
+    );
+    assert_eq!(
+        store.teams_of_user(a, OTHER).expect("teams"),
+        Vec::<i64>::new(),
+        "each user has their own answer"
+    );
+}

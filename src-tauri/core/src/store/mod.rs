@@ -89,6 +89,9 @@ pub enum Error {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// `teams_of_user`'s last answer and the database state it was read in: the kanban asks
+    /// on every keystroke, and the answer needs a scan of every lead (~30–80 ms at 100,000).
+    teams: std::sync::Mutex<Option<cache::TeamsOfUser>>,
 }
 
 /// What the user must be told about how the database was opened.
@@ -149,7 +152,10 @@ impl Store {
                 rusqlite_migration::Error::RusqliteError { err, .. } => classify(err, path),
                 other => Error::Migration(other.to_string()),
             })?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            teams: std::sync::Mutex::new(None),
+        })
     }
 
     /// The schema version of this database (SQLite `user_version`).
