@@ -242,10 +242,11 @@ const LEAD_COLUMNS: &str = "l.id, l.name, l.kind, l.active, l.status, l.stage_id
 
 /// A lead's key: account id × this + lead id. `lead.key` (its rowid, migration 0010),
 /// `lead_search.rowid` and the search queue all use it.
-pub(super) const SEARCH_KEY: i64 = 1_000_000_000_000;
+pub(super) const LEAD_KEY: i64 = 1_000_000_000_000;
 /// Lead ids (Odoo's, or negative for leads created here) stay within ± this.
-pub(super) const SEARCH_SPAN: i64 = 500_000_000_000;
-/// SQL for the key of lead `?2` of account `?1`.
+pub(super) const LEAD_SPAN: i64 = 500_000_000_000;
+/// SQL for the key of lead `?2` of account `?1` (`LEAD_KEY` spelled out: a `const` cannot
+/// format; `key_of_spells_lead_key` checks the two agree).
 pub(super) const KEY_OF: &str = "(?1 * 1000000000000 + ?2)";
 
 /// The lead table with its joined names; callers choose the rows (by `l.key`).
@@ -330,7 +331,7 @@ fn queue_for_search(tx: &Transaction<'_>, account: i64, ids: &[i64]) -> Result<(
     let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     tx.prepare_cached(&format!(
         "INSERT OR IGNORE INTO lead_search_queue (key)
-         SELECT ?1 * {SEARCH_KEY} + value FROM json_each(?2)"
+         SELECT ?1 * {LEAD_KEY} + value FROM json_each(?2)"
     ))?
     .execute(params![account, json])?;
     Ok(())
@@ -338,13 +339,13 @@ fn queue_for_search(tx: &Transaction<'_>, account: i64, ids: &[i64]) -> Result<(
 
 /// The upsert of [`upsert_lead`], prepared once for a whole page.
 fn upsert_statement<'t>(tx: &'t Transaction<'_>) -> Result<rusqlite::CachedStatement<'t>, Error> {
-    Ok(tx.prepare_cached(
+    Ok(tx.prepare_cached(&format!(
         "INSERT INTO lead (key, account_id, id, name, kind, active, status, stage_id, user_id,
             team_id, partner_id, partner_name, tag_ids, contact_name, company_name, email,
             phone, mobile, description, expected_revenue, probability, priority,
             lost_reason_id, source_id, medium_id, campaign_id, campaign_name, deadline,
             closed_at, created_at, updated_at, synced_at)
-         VALUES (?1 * 1000000000000 + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+         VALUES ({KEY_OF}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,
             ?30, ?31)
          ON CONFLICT (key) DO UPDATE SET
@@ -362,8 +363,8 @@ fn upsert_statement<'t>(tx: &'t Transaction<'_>) -> Result<rusqlite::CachedState
             campaign_name = excluded.campaign_name, deadline = excluded.deadline,
             closed_at = excluded.closed_at, created_at = excluded.created_at,
             updated_at = excluded.updated_at,
-            synced_at = coalesce(excluded.synced_at, lead.synced_at)",
-    )?)
+            synced_at = coalesce(excluded.synced_at, lead.synced_at)"
+    ))?)
 }
 
 fn upsert_with(
@@ -826,7 +827,7 @@ impl Store {
         let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM {LEAD_FROM}
-             WHERE l.key IN (SELECT ?1 * {SEARCH_KEY} + value FROM json_each(?2))"
+             WHERE l.key IN (SELECT ?1 * {LEAD_KEY} + value FROM json_each(?2))"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![account, json], lead_from_row)?;
@@ -863,13 +864,13 @@ impl Store {
                     "lead_search f, lead l
                      WHERE lead_search MATCH ?2
                        AND l.key = f.rowid
-                       AND f.rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
-                                       AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
+                       AND f.rowid BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN}
+                                       AND ?1 * {LEAD_KEY} + {LEAD_SPAN}"
                 )
             }
             None => format!(
-                "lead l WHERE l.key BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN}
-                                        AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
+                "lead l WHERE l.key BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN}
+                                        AND ?1 * {LEAD_KEY} + {LEAD_SPAN}"
             ),
         };
         let mut arg = |value: rusqlite::types::Value| {
@@ -1113,11 +1114,13 @@ impl Store {
             return self.lead_count(account);
         };
         self.index_search(usize::MAX)?;
-        let n: i64 = self.conn.prepare_cached(&format!(
-            "SELECT count(*) FROM lead_search WHERE lead_search MATCH ?2
-               AND rowid BETWEEN ?1 * {SEARCH_KEY} - {SEARCH_SPAN} AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}"
-        ))?
-        .query_row(params![account, fts], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM lead_search WHERE lead_search MATCH ?2
+               AND rowid BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN} AND ?1 * {LEAD_KEY} + {LEAD_SPAN}"
+            ))?
+            .query_row(params![account, fts], |r| r.get(0))?;
         Ok(n.unsigned_abs())
     }
 
@@ -1135,7 +1138,7 @@ impl Store {
     pub fn synced_lead_ids(&self, account: i64) -> Result<Vec<i64>, Error> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id FROM lead
-                 WHERE key BETWEEN ?1 * {SEARCH_KEY} + 1 AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}
+                 WHERE key BETWEEN ?1 * {LEAD_KEY} + 1 AND ?1 * {LEAD_KEY} + {LEAD_SPAN}
                  ORDER BY key"
         ))?;
         let rows = stmt.query_map(params![account], |r| r.get(0))?;

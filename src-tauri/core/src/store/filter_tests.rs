@@ -356,3 +356,12 @@ fn the_reps_teams_follow_every_write_to_the_cache() {
         "each user has their own answer"
     );
 }
+
+#[test]
+fn key_of_spells_lead_key() {
+    assert_eq!(
+        cache::KEY_OF,
+        format!("(?1 * {} + ?2)", cache::LEAD_KEY),
+        "every by-id lookup of a lead goes through KEY_OF: it must be the table's key"
+    );
+}

@@ -1,7 +1,7 @@
 //! The notification centre (per account and Odoo user), and the cheap views of the cache
 //! the notification rule (`crate::notify`) works from.
 
-use super::cache::{SEARCH_KEY, SEARCH_SPAN};
+use super::cache::{LEAD_KEY, LEAD_SPAN};
 use super::{Error, Store};
 use crate::notify::{Announcement, Seen};
 use rusqlite::params;
@@ -181,7 +181,7 @@ impl Store {
     pub fn notify_candidates(&self, account: i64) -> Result<(Vec<Seen>, Vec<Seen>), Error> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "{SEEN_FROM}
-             WHERE l.key BETWEEN ?1 * {SEARCH_KEY} + 1 AND ?1 * {SEARCH_KEY} + {SEARCH_SPAN}
+             WHERE l.key BETWEEN ?1 * {LEAD_KEY} + 1 AND ?1 * {LEAD_KEY} + {LEAD_SPAN}
                AND (a.lead_id IS NULL OR a.user_id IS NOT l.user_id)
              ORDER BY l.key"
         ))?;
@@ -211,7 +211,7 @@ impl Store {
         let ids = serde_json::to_string(ids).map_err(|e| Error::Corrupt(e.to_string()))?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{SEEN_FROM}
-             WHERE l.key IN (SELECT ?1 * {SEARCH_KEY} + value FROM json_each(?2))
+             WHERE l.key IN (SELECT ?1 * {LEAD_KEY} + value FROM json_each(?2))
              ORDER BY l.key"
         ))?;
         let rows = stmt.query_map(params![account, ids], seen_from_row)?;

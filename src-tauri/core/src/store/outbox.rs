@@ -8,7 +8,7 @@
 //! [`Store::rekey_message`]). Odoo ids are positive, so the two never meet.
 
 use super::cache::{
-    KEY_OF, SEARCH_KEY, format_datetime, insert_message, lead_in, parse_datetime, stages_in,
+    KEY_OF, LEAD_KEY, format_datetime, insert_message, lead_in, parse_datetime, stages_in,
     upsert_lead,
 };
 use super::{Error, Store};
@@ -331,7 +331,7 @@ impl Store {
             params![account, odoo],
         )?;
         tx.execute(
-            &format!("UPDATE lead SET id = ?3, key = ?1 * {SEARCH_KEY} + ?3 WHERE key = {KEY_OF}"),
+            &format!("UPDATE lead SET id = ?3, key = ?1 * {LEAD_KEY} + ?3 WHERE key = {KEY_OF}"),
             params![account, local, odoo],
         )?;
         tx.execute(
@@ -454,7 +454,7 @@ impl Store {
         )?;
         tx.execute(
             &format!(
-                "UPDATE lead SET id = ?3, key = ?1 * {SEARCH_KEY} + ?3, client_key = ?4,
+                "UPDATE lead SET id = ?3, key = ?1 * {LEAD_KEY} + ?3, client_key = ?4,
                     updated_at = NULL
                  WHERE key = {KEY_OF}"
             ),

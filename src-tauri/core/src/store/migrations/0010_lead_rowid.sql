@@ -3,7 +3,7 @@
 -- A 31-column row in a `WITHOUT ROWID` table keyed by (account_id, id) cost ~3 µs to store
 -- on the build machine, the same row in a rowid table 60 % of that (BENCHMARKS.md, "Sync"),
 -- and storing is what the initial sync spends beyond fetching. Leads are found by `key`
--- (crm_core::store::cache::SEARCH_KEY); `account_id` and `id` stay as columns, and the CHECK
+-- (crm_core::store::cache::LEAD_KEY); `account_id` and `id` stay as columns, and the CHECK
 -- keeps the three in step.
 CREATE TABLE lead_keyed (
     key              INTEGER PRIMARY KEY,
