@@ -4,9 +4,7 @@
 //! scripts/desktop-session.sh), and `dbus-monitor` sees exactly what the server was asked to
 //! show.
 
-use crate::keyring::private_keyring;
-use crate::support::TestData;
-use crate::support::sim::{ADMIN_KEY, SALES1_KEY, Sim, add_account, admin, id_of, text};
+use crate::support::sim::{ADMIN_KEY, Connected, add_account, admin, connected, id_of, text};
 use crate::support::window::DesktopApp;
 use crm_core::odoo::Context;
 use serde_json::{Map, Value, json};
@@ -109,17 +107,10 @@ fn whatsapp_lead(contact: &str, message: &str, source: i64, sales1: i64) -> Map<
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_whatsapp_lead_is_announced_once_and_opens_in_the_window() {
-    if !private_keyring() {
+    // The first sync is done: history, never announced.
+    let Some(Connected { sim, data }) = tokio::task::block_in_place(connected) else {
         return;
-    }
-    let sim = tokio::task::block_in_place(|| Sim::start(odoo_sim::Seed::Demo));
-    let data = TestData::new();
-    tokio::task::block_in_place(|| {
-        let added = add_account(&data, &sim.url(), "sales1", SALES1_KEY);
-        assert!(added.status.success(), "account add: {}", text(&added));
-        // The first sync: history, never announced.
-        data.run(&["sync", "--once"]);
-    });
+    };
     let odoo = admin(&sim.url()).await;
     let source = id_of(&odoo, "utm.source", "name", "WhatsApp").await;
     let sales1 = id_of(&odoo, "res.users", "login", "sales1").await;

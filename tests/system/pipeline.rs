@@ -3,30 +3,13 @@
 
 use crate::keyring::private_keyring;
 use crate::support::TestData;
-use crate::support::sim::{SALES1_KEY, Sim, add_account, text};
+use crate::support::eventually;
+use crate::support::sim::{SALES1_KEY, Sim, add_account, connected, text};
 use crate::support::window::DesktopApp;
 use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page};
 use crm_core::secret::Secret;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use std::time::{Duration, Instant};
-
-/// A connected account with its first sync done, and the app's view of Odoo as sales1.
-struct Connected {
-    sim: Sim,
-    data: TestData,
-}
-
-fn connected() -> Option<Connected> {
-    if !private_keyring() {
-        return None;
-    }
-    let sim = Sim::start(odoo_sim::Seed::Demo);
-    let data = TestData::new();
-    let added = add_account(&data, &sim.url(), "sales1", SALES1_KEY);
-    assert!(added.status.success(), "account add: {}", text(&added));
-    data.run(&["sync", "--once"]);
-    Some(Connected { sim, data })
-}
+use std::time::Duration;
 
 /// Odoo as sales1 sees it, from the test's own runtime.
 async fn odoo(url: &str) -> Client {
@@ -49,21 +32,6 @@ async fn stage_on_server(odoo: &Client, lead: i64) -> Option<i64> {
         .await
         .expect("read the lead");
     rows.first()?.many2one("stage_id").map(|s| s.id)
-}
-
-/// Polls `check` until it returns `Some`, for up to 30 s (a background push).
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
-    what: &str,
-    mut check: impl FnMut() -> F,
-) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// The numbers the app's board shows: `(stage id, count shown)` per column, in DOM order.

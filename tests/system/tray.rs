@@ -4,15 +4,14 @@
 //! (libayatana-appindicator, as on a real Linux desktop), and the test drives the item's menu
 //! through com.canonical.dbusmenu exactly as a panel does when the rep clicks it.
 
-use crate::keyring::private_keyring;
-use crate::support::TestData;
-use crate::support::sim::{SALES1_KEY, Sim, add_account, admin, id_of, text};
+use crate::support::eventually;
+use crate::support::sim::{Connected, admin, connected, id_of, text};
 use crate::support::window::DesktopApp;
 use crm_core::odoo::Context;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use zbus::object_server::SignalEmitter;
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Structure};
 
@@ -120,29 +119,11 @@ async fn click(conn: &zbus::Connection, bus: &str, path: &str, id: i32) {
     .expect("the menu takes the click");
 }
 
-async fn wait_until<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(value) = probe().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_tray_menu_syncs_pauses_and_quits() {
-    if !private_keyring() {
+    let Some(Connected { sim, data }) = tokio::task::block_in_place(connected) else {
         return;
-    }
-    let sim = tokio::task::block_in_place(|| Sim::start(odoo_sim::Seed::Demo));
-    let data = TestData::new();
-    tokio::task::block_in_place(|| {
-        let added = add_account(&data, &sim.url(), "sales1", SALES1_KEY);
-        assert!(added.status.success(), "account add: {}", text(&added));
-        data.run(&["sync", "--once"]);
-    });
+    };
     let items = Arc::new(Mutex::new(Vec::new()));
     let panel = zbus::connection::Builder::session()
         .expect("the private session bus")
@@ -171,7 +152,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
     // item whose process is this test's app.
     let dbus = zbus::fdo::DBusProxy::new(&panel).await.expect("bus proxy");
     let ours = data.data_dir().display().to_string();
-    let (bus, path) = wait_until(
+    let (bus, path) = eventually(
         "the app registers its tray icon with the panel",
         async || {
             let registered = items.lock().expect("items").clone();
@@ -234,7 +215,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
         .await
         .expect("a lead in Odoo");
     click(&panel, &bus, &menu_path, item("Sync now").await).await;
-    wait_until("Sync now pulls the lead into the app's cache", async || {
+    eventually("Sync now pulls the lead into the app's cache", async || {
         let out = tokio::task::block_in_place(|| {
             data.run(&["leads", "--search", "Tray sync lead", "--json"])
         });
@@ -245,7 +226,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
     // Pause: the item turns into Resume (that paused notifications stay quiet is a unit
     // test of `desktop`).
     click(&panel, &bus, &menu_path, item("Pause notifications").await).await;
-    wait_until("the menu offers Resume", async || {
+    eventually("the menu offers Resume", async || {
         menu(&panel, &bus, &menu_path)
             .await
             .iter()
@@ -256,7 +237,7 @@ async fn the_tray_menu_syncs_pauses_and_quits() {
 
     // Quit ends the app: its icon leaves the bus.
     click(&panel, &bus, &menu_path, item("Quit").await).await;
-    wait_until("Quit ends the app", async || {
+    eventually("Quit ends the app", async || {
         let name = zbus::names::BusName::try_from(bus.as_str()).ok()?;
         (!dbus.name_has_owner(name).await.ok()?).then_some(())
     })

@@ -7,6 +7,22 @@ pub mod window;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Polls `check` every 200 ms until it returns `Some`, for up to 30 s (a background sync or
+/// push, a D-Bus peer appearing).
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// The binary under test: cargo builds it (with the UI embedded) before the tests run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_crm-desk");
 

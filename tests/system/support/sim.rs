@@ -162,6 +162,27 @@ pub fn add_account_with(
     child.wait_with_output().expect("account add ends")
 }
 
+/// sales1's account on odoo-sim's demo data, with its first sync done (history, which is
+/// never announced).
+pub struct Connected {
+    pub sim: Sim,
+    pub data: TestData,
+}
+
+/// [`Connected`], or `None` without a private keyring (the test is skipped). It blocks:
+/// async tests call it through `tokio::task::block_in_place`.
+pub fn connected() -> Option<Connected> {
+    if !crate::keyring::private_keyring() {
+        return None;
+    }
+    let sim = Sim::start(odoo_sim::Seed::Demo);
+    let data = TestData::new();
+    let added = add_account(&data, &sim.url(), "sales1", SALES1_KEY);
+    assert!(added.status.success(), "account add: {}", text(&added));
+    data.run(&["sync", "--once"]);
+    Some(Connected { sim, data })
+}
+
 /// odoo-sim's admin, connected from an async test.
 pub async fn admin(url: &str) -> Client {
     Client::connect(
