@@ -20,6 +20,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_message_delta.sql")),
     M::up(include_str!("migrations/0009_queue_new_leads.sql")),
     M::up(include_str!("migrations/0010_lead_rowid.sql")),
+    M::up(include_str!("migrations/0011_lead_status_check.sql")),
 ];
 
 /// The migration runner over [`STEPS`].
