@@ -365,3 +365,129 @@ fn key_of_spells_lead_key() {
         "every by-id lookup of a lead goes through KEY_OF: it must be the table's key"
     );
 }
+
+/// Per stage: (stage, count, revenue) of a board.
+fn board_totals(store: &Store, account: i64, query: &LeadQuery) -> Vec<(Option<i64>, u64, f64)> {
+    store
+        .board(account, query, 12)
+        .expect("board")
+        .0
+        .iter()
+        .map(|t| (t.stage_id, t.count, t.revenue))
+        .collect()
+}
+
+#[test]
+fn the_board_counts_what_the_list_finds_for_every_search_and_filter() {
+    let (store, a) = pipeline();
+    // The board merges the search's keys with remembered filter rows; the list asks SQL
+    // for both at once. They must agree whatever is typed and however it is filtered.
+    for search in [
+        None,
+        Some("s"),
+        Some("so"),
+        Some("solar"),
+        Some("web"),
+        Some("a"),
+        Some("zz"),
+    ] {
+        for scope in [
+            Scope::All,
+            Scope::Mine(ME),
+            Scope::Unassigned,
+            Scope::MineAndUnassigned(ME),
+        ] {
+            for statuses in [vec![], vec![LeadStatus::Open], vec![LeadStatus::Lost]] {
+                let query = LeadQuery {
+                    search: search.map(str::to_owned),
+                    scope,
+                    statuses,
+                    ..LeadQuery::default()
+                };
+                let shown: u64 = board_totals(&store, a, &query).iter().map(|t| t.1).sum();
+                let listed = store.count_leads(a, &query).expect("count");
+                assert_eq!(shown, listed, "board and list disagree for {query:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_board_follows_every_write_while_a_search_is_typed() {
+    let (mut store, a) = pipeline();
+    let solar = LeadQuery {
+        search: Some("sol".into()),
+        ..LeadQuery::default()
+    };
+    assert_eq!(board_totals(&store, a, &solar), [(Some(1), 1, 5000.0)]);
+    let roof = Lead {
+        stage: reference(2, "Proposition"),
+        expected_revenue: 700.0,
+        ..Lead::blank(7, "Solar roof")
+    };
+    store
+        .save_lead_page(a, &[roof], "2026-11-26 11:00:00", None)
+        .expect("page");
+    assert_eq!(
+        board_totals(&store, a, &solar),
+        [(Some(1), 1, 5000.0), (Some(2), 1, 700.0)],
+        "remembered filter rows must not outlive a write: the new lead shows at once"
+    );
+    let mine = LeadQuery {
+        scope: Scope::Mine(ME),
+        ..solar.clone()
+    };
+    assert_eq!(
+        board_totals(&store, a, &mine),
+        [(Some(1), 1, 5000.0)],
+        "another filter is another set of rows"
+    );
+}
+
+#[test]
+fn the_board_follows_another_process_writing_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db.sqlite3");
+    let mut desk = Store::open(&path).expect("the desktop's connection");
+    let account = desk
+        .add_account(
+            &NewAccount {
+                odoo_url: "https://example.odoo.com".into(),
+                database: "example".into(),
+                login: "rep".into(),
+                uid: ME,
+                user_name: "Rep".into(),
+                partner_id: None,
+                server_version: "19.0".into(),
+                transport: "json2".into(),
+            },
+            datetime!(2026-11-26 10:00:00),
+        )
+        .expect("account")
+        .id;
+    desk.save_lead_page(
+        account,
+        &[Lead::blank(1, "Solar farm")],
+        "2026-11-26 10:00:00",
+        None,
+    )
+    .expect("page");
+    let solar = LeadQuery {
+        search: Some("solar".into()),
+        ..LeadQuery::default()
+    };
+    assert_eq!(board_totals(&desk, account, &solar), [(None, 1, 0.0)]);
+    let mut cli = Store::open(&path).expect("the CLI's connection, as `crm-desk sync` has");
+    cli.save_lead_page(
+        account,
+        &[Lead::blank(2, "Solar roof")],
+        "2026-11-26 11:00:00",
+        None,
+    )
+    .expect("page");
+    assert_eq!(
+        board_totals(&desk, account, &solar),
+        [(None, 2, 0.0)],
+        "a commit by another connection (data_version) must refresh the remembered rows"
+    );
+}

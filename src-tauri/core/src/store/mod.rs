@@ -92,6 +92,9 @@ pub struct Store {
     /// `teams_of_user`'s last answer and the database state it was read in: the kanban asks
     /// on every keystroke, and the answer needs a scan of every lead (~30–80 ms at 100,000).
     teams: std::sync::Mutex<Option<cache::TeamsOfUser>>,
+    /// The rows `board` last filtered and the state they were read in (see
+    /// `Store::board`): a search asks again on every keystroke with the same filters.
+    filtered: std::sync::Mutex<Option<std::sync::Arc<cache::Filtered>>>,
 }
 
 /// What the user must be told about how the database was opened.
@@ -155,6 +158,7 @@ impl Store {
         Ok(Self {
             conn,
             teams: std::sync::Mutex::new(None),
+            filtered: std::sync::Mutex::new(None),
         })
     }
 
