@@ -175,7 +175,7 @@ impl LeadSort {
 pub(super) struct TeamsOfUser {
     account: i64,
     user: i64,
-    /// `total_changes` and `data_version` when it was read.
+    /// `lead_writes` and `data_version` when it was read.
     state: (u64, i64),
     teams: Vec<i64>,
 }
@@ -188,7 +188,7 @@ pub(super) struct Filtered {
     account: i64,
     /// The filters (search, order and paging cleared).
     filters: LeadQuery,
-    /// `total_changes` and `data_version` when it was read.
+    /// `lead_writes` and `data_version` when it was read.
     state: (u64, i64),
     rows: Vec<BoardRow>,
 }
@@ -878,10 +878,10 @@ impl Store {
     }
 
     /// The rows that pass the query's filters (not its search), remembered until the
-    /// filters or the database change (as [`Store::teams_of_user`]). Typing a search asks
+    /// filters or the cached leads change (see `leads_state`). Typing a search asks
     /// for the same filters on every keystroke: reading them costs a scan of every lead
     /// (~35 ms at 100,000), merging them with the search's keys ~1 ms.
-    fn filtered(&self, account: i64, query: &LeadQuery) -> Result<std::sync::Arc<Filtered>, Error> {
+    pub(super) fn filtered(&self, account: i64, query: &LeadQuery) -> Result<std::sync::Arc<Filtered>, Error> {
         let filters = LeadQuery {
             search: None,
             sort: LeadSort::default(),
@@ -889,7 +889,7 @@ impl Store {
             limit: None,
             ..query.clone()
         };
-        let state = self.database_state()?;
+        let state = self.leads_state()?;
         let mut memo = self
             .filtered
             .lock()
@@ -926,12 +926,12 @@ impl Store {
         Ok(filtered)
     }
 
-    /// Changes whenever the database does: a write through this connection
-    /// (`total_changes`) or another connection's commit (`data_version`), such as the CLI's
+    /// Changes whenever the cached leads may have: a lead written through this connection
+    /// (`lead_writes`) or another connection's commit (`data_version`), such as the CLI's
     /// sync or the desktop's sync runner.
-    fn database_state(&self) -> Result<(u64, i64), Error> {
+    fn leads_state(&self) -> Result<(u64, i64), Error> {
         Ok((
-            self.conn.total_changes(),
+            self.lead_writes.load(std::sync::atomic::Ordering::Relaxed),
             self.conn
                 .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))?,
         ))
@@ -1065,10 +1065,9 @@ impl Store {
 
     /// The sales teams of the leads assigned to a user: the rep's teams, as far as the
     /// cache can tell (it mirrors no team membership), for choosing the kanban's stages.
-    /// Remembered until the database changes: a write through this connection
-    /// (`total_changes`) or another process's commit (`data_version`), such as the CLI's sync.
+    /// Remembered until the cached leads change (see `leads_state`).
     pub fn teams_of_user(&self, account: i64, user: i64) -> Result<Vec<i64>, Error> {
-        let state = self.database_state()?;
+        let state = self.leads_state()?;
         let mut memo = self
             .teams
             .lock()

@@ -435,7 +435,7 @@ fn the_board_follows_every_write_while_a_search_is_typed() {
     );
     let mine = LeadQuery {
         scope: Scope::Mine(ME),
-        ..solar.clone()
+        ..solar
     };
     assert_eq!(
         board_totals(&store, a, &mine),
@@ -489,5 +489,26 @@ fn the_board_follows_another_process_writing_the_cache() {
         board_totals(&desk, account, &solar),
         [(None, 2, 0.0)],
         "a commit by another connection (data_version) must refresh the remembered rows"
+    );
+}
+
+#[test]
+fn saving_the_view_keeps_the_remembered_filter_rows() {
+    let (mut store, a) = pipeline();
+    let query = LeadQuery::default();
+    let before = store.filtered(a, &query).expect("rows");
+    store
+        .save_view_state(a, "pipeline", r#"{"layout":"kanban"}"#)
+        .expect("view saved, as the window does 400 ms after a keystroke");
+    assert!(
+        std::sync::Arc::ptr_eq(&before, &store.filtered(a, &query).expect("rows")),
+        "a write that touches no lead must not make the next keystroke re-read every lead"
+    );
+    store
+        .save_lead_page(a, &[Lead::blank(9, "Tent")], "2026-11-26 11:00:00", None)
+        .expect("page");
+    assert!(
+        !std::sync::Arc::ptr_eq(&before, &store.filtered(a, &query).expect("rows")),
+        "a lead written through this connection must"
     );
 }

@@ -91,6 +91,11 @@ pub struct Store {
     conn: Connection,
     /// `teams_of_user`'s last answer and the database state it was read in: the kanban asks
     /// on every keystroke, and the answer needs a scan of every lead (~30–80 ms at 100,000).
+    /// Rows of `lead` inserted, updated or deleted through this connection (SQLite's update
+    /// hook): what the remembered answers below depend on. Other connections' commits show
+    /// in `data_version`. (Not `total_changes`: saving the window's view state is a write
+    /// too, and must not cost the next keystroke a scan of every lead.)
+    lead_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     teams: std::sync::Mutex<Option<cache::TeamsOfUser>>,
     /// The rows `board` last filtered and the state they were read in (see
     /// `Store::board`): a search asks again on every keystroke with the same filters.
@@ -155,8 +160,18 @@ impl Store {
                 rusqlite_migration::Error::RusqliteError { err, .. } => classify(err, path),
                 other => Error::Migration(other.to_string()),
             })?;
+        let lead_writes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = std::sync::Arc::clone(&lead_writes);
+        conn.update_hook(Some(
+            move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+                if table == "lead" {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            },
+        ))?;
         Ok(Self {
             conn,
+            lead_writes,
             teams: std::sync::Mutex::new(None),
             filtered: std::sync::Mutex::new(None),
         })
