@@ -89,7 +89,9 @@ export class Pipeline {
   notice = $state<string | null>(null);
   basics = $state<PipelineBasics | null>(null);
   view = $state<PipelineView>(defaultView());
-  board = $state<BoardView | null>(null);
+  /** Raw, not deep state: every board is replaced whole (a keystroke, a move), and proxying
+   *  its cards one by one cost each keystroke several milliseconds. */
+  board = $state.raw<BoardView | null>(null);
   /** Bumped whenever cached leads may have changed: columns and the list reload pages. */
   generation = $state(0);
   /** The lead shown in the side panel. */
