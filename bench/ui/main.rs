@@ -239,7 +239,7 @@ async fn search(client: &Client, runs: usize) {
            const t0 = performance.now();
            input.dispatchEvent(new Event('input', {{ bubbles: true }}));
            settle(() => Number(view().dataset.generation) > before, t0,
-                  ms => {{ times.push(ms); setTimeout(next, 150); }});
+                  ms => {{ times.push([ms, input.value]); setTimeout(next, 150); }});
          }};
          next();"
     );
@@ -259,16 +259,25 @@ async fn search(client: &Client, runs: usize) {
         done(times);
       })();";
     let (mut keystroke, mut call) = (Vec::new(), Vec::new());
+    let mut typed: Vec<(f64, String)> = Vec::new();
     for _ in 0..runs {
         for word in words {
-            let t: Vec<f64> =
+            let t: Vec<(f64, String)> =
                 serde_json::from_value(run(client, &typing, vec![json!(word)]).await).unwrap();
-            keystroke.extend(t);
+            keystroke.extend(t.iter().map(|(ms, _)| *ms));
+            typed.extend(t);
             let t: Vec<f64> =
                 serde_json::from_value(run(client, ipc_only, vec![json!(word)]).await).unwrap();
             call.extend(t);
         }
     }
+    typed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<String> = typed
+        .iter()
+        .take(6)
+        .map(|(ms, text)| format!("{text:?} {ms:.0} ms"))
+        .collect();
+    println!("slowest keystrokes: {}", slowest.join(", "));
     report("board IPC call alone (baseline)", &call);
     report("keystroke → results painted", &keystroke);
     ratio("keystroke / IPC call", &keystroke, &call);

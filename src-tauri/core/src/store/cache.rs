@@ -881,7 +881,11 @@ impl Store {
     /// filters or the cached leads change (see `leads_state`). Typing a search asks
     /// for the same filters on every keystroke: reading them costs a scan of every lead
     /// (~35 ms at 100,000), merging them with the search's keys ~1 ms.
-    pub(super) fn filtered(&self, account: i64, query: &LeadQuery) -> Result<std::sync::Arc<Filtered>, Error> {
+    pub(super) fn filtered(
+        &self,
+        account: i64,
+        query: &LeadQuery,
+    ) -> Result<std::sync::Arc<Filtered>, Error> {
         let filters = LeadQuery {
             search: None,
             sort: LeadSort::default(),
