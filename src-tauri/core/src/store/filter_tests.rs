@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::crm::{Lead, LeadStatus, Ref, Stage, User};
-use time::macros::{date, datetime};
+use time::macros::date;
 
 const ME: i64 = 7;
 const OTHER: i64 = 8;
@@ -17,22 +17,7 @@ fn reference(id: i64, name: &str) -> Option<Ref> {
 /// Six leads over two stages, two salespeople and nobody, two sources, tags and outcomes.
 fn pipeline() -> (Store, i64) {
     let mut store = Store::open_in_memory().expect("store");
-    let account = store
-        .add_account(
-            &NewAccount {
-                odoo_url: "https://example.odoo.com".into(),
-                database: "example".into(),
-                login: "rep".into(),
-                uid: ME,
-                user_name: "Rep".into(),
-                partner_id: None,
-                server_version: "19.0".into(),
-                transport: "json2".into(),
-            },
-            datetime!(2026-11-26 10:00:00),
-        )
-        .expect("account")
-        .id;
+    let account = test_account(&mut store, "rep", ME);
     let stage = |id, name: &str, sequence| Stage {
         id,
         name: name.into(),
@@ -449,22 +434,7 @@ fn the_board_follows_another_process_writing_the_cache() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db.sqlite3");
     let mut desk = Store::open(&path).expect("the desktop's connection");
-    let account = desk
-        .add_account(
-            &NewAccount {
-                odoo_url: "https://example.odoo.com".into(),
-                database: "example".into(),
-                login: "rep".into(),
-                uid: ME,
-                user_name: "Rep".into(),
-                partner_id: None,
-                server_version: "19.0".into(),
-                transport: "json2".into(),
-            },
-            datetime!(2026-11-26 10:00:00),
-        )
-        .expect("account")
-        .id;
+    let account = test_account(&mut desk, "rep", ME);
     desk.save_lead_page(
         account,
         &[Lead::blank(1, "Solar farm")],

@@ -357,6 +357,28 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Adds the rep `login` (Odoo user `uid`) of example.odoo.com; returns the account id. For
+/// the store's tests, which each need an account to cache leads under.
+#[cfg(test)]
+fn test_account(store: &mut Store, login: &str, uid: i64) -> i64 {
+    store
+        .add_account(
+            &NewAccount {
+                odoo_url: "https://example.odoo.com".into(),
+                database: "example".into(),
+                login: login.into(),
+                uid,
+                user_name: "Rep".into(),
+                partner_id: None,
+                server_version: "19.0".into(),
+                transport: "json2".into(),
+            },
+            time::macros::datetime!(2026-11-26 10:00:00),
+        )
+        .expect("account")
+        .id
+}
+
 #[cfg(test)]
 mod filter_tests;
 #[cfg(test)]

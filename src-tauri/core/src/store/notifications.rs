@@ -341,26 +341,9 @@ impl Store {
 mod tests {
     use super::*;
     use crate::crm::{Lead, Ref};
-    use crate::store::NewAccount;
-    use time::macros::datetime;
 
     fn account(store: &mut Store, login: &str, uid: i64) -> i64 {
-        store
-            .add_account(
-                &NewAccount {
-                    odoo_url: "https://example.odoo.com".into(),
-                    database: "example".into(),
-                    login: login.into(),
-                    uid,
-                    user_name: "Rep".into(),
-                    partner_id: None,
-                    server_version: "19.0".into(),
-                    transport: "json2".into(),
-                },
-                datetime!(2026-11-26 10:00:00),
-            )
-            .expect("account")
-            .id
+        crate::store::test_account(store, login, uid)
     }
 
     fn lead(id: i64, user: Option<i64>) -> Lead {

@@ -5,22 +5,7 @@ use crate::crm::{Lead, LeadStatus, Ref};
 use time::macros::datetime;
 
 fn account(store: &mut Store, login: &str) -> i64 {
-    store
-        .add_account(
-            &NewAccount {
-                odoo_url: "https://example.odoo.com".into(),
-                database: "example".into(),
-                login: login.into(),
-                uid: 2,
-                user_name: "Rep".into(),
-                partner_id: None,
-                server_version: "19.0".into(),
-                transport: "json2".into(),
-            },
-            datetime!(2026-11-26 10:00:00),
-        )
-        .expect("account")
-        .id
+    test_account(store, login, 2)
 }
 
 fn lead(id: i64, name: &str) -> Lead {
