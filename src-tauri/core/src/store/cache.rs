@@ -807,8 +807,6 @@ impl Store {
             // The best `per_column` ranks seen, the worst of them on top.
             first: BinaryHeap<Reverse<Rank>>,
         }
-        // The search's keys first: indexing what is queued may write, which the remembered
-        // filter rows must see.
         let found = self.search_keys(account, query)?;
         let filtered = self.filtered(account, query)?;
         let mut columns: BTreeMap<Option<i64>, Column> = BTreeMap::new();
@@ -841,7 +839,6 @@ impl Store {
                 }
             }
         }
-        drop(filtered);
         let mut totals = Vec::with_capacity(columns.len());
         let mut order: Vec<i64> = Vec::new();
         for (stage_id, column) in columns {
