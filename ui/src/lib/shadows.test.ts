@@ -1,7 +1,7 @@
 // No blurred shadows in the app's CSS. Without a GPU (a VM, a thin client, a remote
 // desktop), WebKitGTK paints every blurred box-shadow on the CPU at each repaint of the
-// area under it: with two blurred layers per card, repainting a board of 40 cards took
-// ~85 ms instead of 12 ms (BENCHMARKS.md, "Pipeline screen", session 7). Hard-edged
+// area under it: with two blurred layers per card, repainting a board of 27 cards took
+// ~86 ms instead of 12 ms (BENCHMARKS.md, "Pipeline screen", session 7). Hard-edged
 // shadows (blur 0) and borders look the same at this size and cost nothing.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -89,8 +89,8 @@ export class Pipeline {
   notice = $state<string | null>(null);
   basics = $state<PipelineBasics | null>(null);
   view = $state<PipelineView>(defaultView());
-  /** Raw, not deep state: every board is replaced whole (a keystroke, a move), and proxying
-   *  its cards one by one cost each keystroke several milliseconds. */
+  /** Raw, not deep state: every board is replaced whole (a keystroke, a move), so a deep
+   *  proxy would only wrap every card of every new board for nothing. */
   board = $state.raw<BoardView | null>(null);
   /** Bumped whenever cached leads may have changed: columns and the list reload pages. */
   generation = $state(0);

@@ -1,7 +1,7 @@
 -- lead_status_check: the lead table's status CHECK as comparisons instead of an IN list.
 -- SQLite evaluates `status IN ('open', 'won', 'lost')` (three or more constants) by building
 -- a throwaway b-tree of the list, once per statement: every stored lead opened and closed
--- one, ~1.5 µs of the ~5 µs a lead cost to store in the initial sync (BENCHMARKS.md,
+-- one, ~1.2 µs of the ~5 µs of CPU a lead cost in the initial sync (BENCHMARKS.md,
 -- "Sync", session 7). The same rule as comparisons costs nothing. SQLite cannot alter a
 -- CHECK, so the table is rebuilt as in 0010, with the same columns, indexes and triggers;
 -- `kind IN ('lead', 'opportunity')` stays: two constants are compared directly.
