@@ -170,36 +170,54 @@ impl LeadSort {
     }
 }
 
-/// A remembered answer of [`Store::teams_of_user`].
+/// One remembered answer: what was computed for `K` while the cached leads were in a given
+/// state ([`Store::leads_state`]). The kanban asks the same questions on every keystroke of
+/// a search; answering them again costs a scan of every lead.
 #[derive(Debug)]
-pub(super) struct TeamsOfUser {
-    account: i64,
-    user: i64,
-    /// `lead_writes` and `data_version` when it was read.
-    state: (u64, i64),
-    teams: Vec<i64>,
+pub(super) struct Remembered<K, V>(std::sync::Mutex<Option<(K, LeadsState, V)>>);
+
+/// Writes to `lead` through this connection, and SQLite's `data_version` (other
+/// connections' commits): see [`Store::leads_state`].
+type LeadsState = (u64, i64);
+
+impl<K: PartialEq, V: Clone> Remembered<K, V> {
+    pub(super) fn new() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+
+    /// The answer for `key`, if it was computed in `state`.
+    fn get(&self, key: &K, state: LeadsState) -> Option<V> {
+        let slot = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.as_ref()
+            .filter(|(k, s, _)| k == key && *s == state)
+            .map(|(_, _, value)| value.clone())
+    }
+
+    /// Remembers `value` for `key` in `state`, in place of the last answer.
+    fn keep(&self, key: K, state: LeadsState, value: V) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((key, state, value));
+    }
 }
 
-/// The leads that pass a query's filters (its search aside), in key order, with what the
-/// board ranks and sums: remembered for [`Store::board`], which is asked again on every
-/// keystroke of a search while the filters stay the same.
-#[derive(Debug)]
-pub(super) struct Filtered {
-    account: i64,
-    /// The filters (search, order and paging cleared).
-    filters: LeadQuery,
-    /// `lead_writes` and `data_version` when it was read.
-    state: (u64, i64),
-    rows: Vec<BoardRow>,
-}
-
+/// What the board ranks and sums of a lead that passes the filters.
 #[derive(Debug, Clone, Copy)]
-struct BoardRow {
+pub(super) struct BoardRow {
     key: i64,
     stage: Option<i64>,
     priority: i64,
     id: i64,
     revenue: f64,
+}
+
+/// SQL: `column` holds a key of account `?1`'s leads.
+fn of_account(column: &str) -> String {
+    format!("{column} BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN} AND ?1 * {LEAD_KEY} + {LEAD_SPAN}")
 }
 
 /// Open leads and their expected revenue in one stage, for a kanban column header.
@@ -827,10 +845,10 @@ impl Store {
             }
         };
         match found {
-            None => filtered.rows.iter().for_each(&mut add),
+            None => filtered.iter().for_each(&mut add),
             // Both in key order: one merge.
             Some(keys) => {
-                let mut rows = filtered.rows.iter().peekable();
+                let mut rows = filtered.iter().peekable();
                 for key in keys {
                     while rows.next_if(|row| row.key < key).is_some() {}
                     if let Some(row) = rows.next_if(|row| row.key == key) {
@@ -865,24 +883,22 @@ impl Store {
         };
         self.index_search(usize::MAX)?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT rowid FROM lead_search
-             WHERE lead_search MATCH ?2
-               AND rowid BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN} AND ?1 * {LEAD_KEY} + {LEAD_SPAN}
-             ORDER BY rowid"
+            "SELECT rowid FROM lead_search WHERE lead_search MATCH ?2 AND {} ORDER BY rowid",
+            of_account("rowid")
         ))?;
         let keys = stmt.query_map(params![account, fts], |r| r.get(0))?;
         Ok(Some(keys.collect::<Result<_, _>>()?))
     }
 
-    /// The rows that pass the query's filters (not its search), remembered until the
-    /// filters or the cached leads change (see `leads_state`). Typing a search asks
-    /// for the same filters on every keystroke: reading them costs a scan of every lead
-    /// (~35 ms at 100,000), merging them with the search's keys ~1 ms.
+    /// The rows that pass the query's filters (not its search), in key order, remembered
+    /// until the filters or the cached leads change. Typing a search asks for the same
+    /// filters on every keystroke: reading them costs a scan of every lead (~35 ms at
+    /// 100,000).
     pub(super) fn filtered(
         &self,
         account: i64,
         query: &LeadQuery,
-    ) -> Result<std::sync::Arc<Filtered>, Error> {
+    ) -> Result<std::sync::Arc<Vec<BoardRow>>, Error> {
         let filters = LeadQuery {
             search: None,
             sort: LeadSort::default(),
@@ -890,19 +906,12 @@ impl Store {
             limit: None,
             ..query.clone()
         };
+        let key = (account, filters);
         let state = self.leads_state()?;
-        let mut memo = self
-            .filtered
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(m) = memo.as_ref()
-            && m.account == account
-            && m.filters == filters
-            && m.state == state
-        {
-            return Ok(std::sync::Arc::clone(m));
+        if let Some(rows) = self.filtered.get(&key, state) {
+            return Ok(rows);
         }
-        let (keys, args) = self.matching(account, &filters)?;
+        let (keys, args) = self.matching(account, &key.1)?;
         let sql = format!(
             "SELECT l.key, l.stage_id, l.priority, l.id, l.expected_revenue FROM {keys}
              ORDER BY l.key"
@@ -917,20 +926,15 @@ impl Store {
                 revenue: r.get(4)?,
             })
         })?;
-        let filtered = std::sync::Arc::new(Filtered {
-            account,
-            filters,
-            state,
-            rows: rows.collect::<Result<_, _>>()?,
-        });
-        *memo = Some(std::sync::Arc::clone(&filtered));
-        Ok(filtered)
+        let rows = std::sync::Arc::new(rows.collect::<Result<Vec<_>, _>>()?);
+        self.filtered.keep(key, state, std::sync::Arc::clone(&rows));
+        Ok(rows)
     }
 
     /// Changes whenever the cached leads may have: a lead written through this connection
     /// (`lead_writes`) or another connection's commit (`data_version`), such as the CLI's
     /// sync or the desktop's sync runner.
-    fn leads_state(&self) -> Result<(u64, i64), Error> {
+    pub(super) fn leads_state(&self) -> Result<LeadsState, Error> {
         Ok((
             self.lead_writes.load(std::sync::atomic::Ordering::Relaxed),
             self.conn
@@ -981,16 +985,11 @@ impl Store {
                 args.push(fts.clone().into());
                 format!(
                     "lead_search f, lead l
-                     WHERE lead_search MATCH ?2
-                       AND l.key = f.rowid
-                       AND f.rowid BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN}
-                                       AND ?1 * {LEAD_KEY} + {LEAD_SPAN}"
+                     WHERE lead_search MATCH ?2 AND l.key = f.rowid AND {}",
+                    of_account("f.rowid")
                 )
             }
-            None => format!(
-                "lead l WHERE l.key BETWEEN ?1 * {LEAD_KEY} - {LEAD_SPAN}
-                                        AND ?1 * {LEAD_KEY} + {LEAD_SPAN}"
-            ),
+            None => format!("lead l WHERE {}", of_account("l.key")),
         };
         let mut arg = |value: rusqlite::types::Value| {
             args.push(value);
@@ -1069,14 +1068,8 @@ impl Store {
     /// Remembered until the cached leads change (see `leads_state`).
     pub fn teams_of_user(&self, account: i64, user: i64) -> Result<Vec<i64>, Error> {
         let state = self.leads_state()?;
-        let mut memo = self
-            .teams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(m) = memo.as_ref()
-            && (m.account, m.user, m.state) == (account, user, state)
-        {
-            return Ok(m.teams.clone());
+        if let Some(teams) = self.teams.get(&(account, user), state) {
+            return Ok(teams);
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT team_id FROM lead
@@ -1084,12 +1077,7 @@ impl Store {
         )?;
         let rows = stmt.query_map(params![account, user], |r| r.get(0))?;
         let teams: Vec<i64> = rows.collect::<Result<_, _>>()?;
-        *memo = Some(TeamsOfUser {
-            account,
-            user,
-            state,
-            teams: teams.clone(),
-        });
+        self.teams.keep((account, user), state, teams.clone());
         Ok(teams)
     }
 

@@ -89,17 +89,16 @@ pub enum Error {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
-    /// `teams_of_user`'s last answer and the database state it was read in: the kanban asks
-    /// on every keystroke, and the answer needs a scan of every lead (~30–80 ms at 100,000).
     /// Rows of `lead` inserted, updated or deleted through this connection (SQLite's update
-    /// hook): what the remembered answers below depend on. Other connections' commits show
-    /// in `data_version`. (Not `total_changes`: saving the window's view state is a write
-    /// too, and must not cost the next keystroke a scan of every lead.)
+    /// hook): with `data_version` (other connections' commits), the state the remembered
+    /// answers below were computed in. (Not `total_changes`: saving the window's view state
+    /// is a write too, and must not cost the next keystroke a scan of every lead.)
     lead_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    teams: std::sync::Mutex<Option<cache::TeamsOfUser>>,
-    /// The rows `board` last filtered and the state they were read in (see
-    /// `Store::board`): a search asks again on every keystroke with the same filters.
-    filtered: std::sync::Mutex<Option<std::sync::Arc<cache::Filtered>>>,
+    /// `teams_of_user`, by (account, user): the kanban asks on every keystroke.
+    teams: cache::Remembered<(i64, i64), Vec<i64>>,
+    /// The rows that pass the board's filters, by (account, filters): a search asks again
+    /// on every keystroke with the same filters.
+    filtered: cache::Remembered<(i64, LeadQuery), std::sync::Arc<Vec<cache::BoardRow>>>,
 }
 
 /// What the user must be told about how the database was opened.
@@ -172,8 +171,8 @@ impl Store {
         Ok(Self {
             conn,
             lead_writes,
-            teams: std::sync::Mutex::new(None),
-            filtered: std::sync::Mutex::new(None),
+            teams: cache::Remembered::new(),
+            filtered: cache::Remembered::new(),
         })
     }
 

@@ -170,6 +170,53 @@ fn rebuilding_the_lead_table_keeps_leads_and_their_rules() {
 }
 
 #[test]
+fn rebuilding_the_search_index_keeps_what_it_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db.sqlite3");
+    {
+        let mut conn = Connection::open(&path).expect("open raw");
+        migrations::MIGRATIONS
+            .to_version(&mut conn, 11)
+            .expect("schema 11: the search index before its prefixes");
+        conn.execute_batch(
+            "INSERT INTO account (id, odoo_url, database, login, created_at)
+                 VALUES (1, 'http://odoo.test', 'demo', 'sales1', '2026-11-26 13:37:00');
+             INSERT INTO lead (key, account_id, id, name, kind, active, status, tag_ids,
+                 expected_revenue, probability, priority)
+                 VALUES (1000000000042, 1, 42, 'Mohammed Al-Harbi', 'opportunity', 1, 'open',
+                 '[]', 0, 10, 1);
+             INSERT INTO lead_search (rowid, document)
+                 VALUES (1000000000042, 'mohammed al harbi');",
+        )
+        .expect("a lead cached and indexed by the schema-11 build");
+    }
+    let store = Store::open(&path).expect("upgrade");
+    let queued: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM lead_search_queue", [], |r| r.get(0))
+        .expect("queue");
+    assert_eq!(
+        queued, 0,
+        "nothing to re-index: the search must come from the rebuilt index"
+    );
+    for typed in ["m", "moh", "harb", "mohammed"] {
+        let found = store
+            .count_leads(
+                1,
+                &LeadQuery {
+                    search: Some(typed.into()),
+                    ..LeadQuery::default()
+                },
+            )
+            .expect("search");
+        assert_eq!(
+            found, 1,
+            "{typed:?} still finds the lead indexed before the upgrade"
+        );
+    }
+}
+
+#[test]
 fn migrates_the_committed_v1_fixture() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("crm-desk.sqlite3");
