@@ -392,6 +392,29 @@ fn the_board_counts_what_the_list_finds_for_every_search_and_filter() {
                 let shown: u64 = board_totals(&store, a, &query).iter().map(|t| t.1).sum();
                 let listed = store.count_leads(a, &query).expect("count");
                 assert_eq!(shown, listed, "board and list disagree for {query:?}");
+                // Two cards a column, so the board's bounded heaps must choose.
+                let (totals, cards) = store.board(a, &query, 2).expect("board");
+                for total in totals {
+                    let Some(stage) = total.stage_id else {
+                        continue; // the list has no "no stage" filter
+                    };
+                    let column = LeadQuery {
+                        stage_ids: vec![stage],
+                        sort: LeadSort::Priority,
+                        limit: Some(2),
+                        ..query.clone()
+                    };
+                    let on_board: Vec<i64> = cards
+                        .iter()
+                        .filter(|l| l.stage.as_ref().map(|s| s.id) == total.stage_id)
+                        .map(|l| l.id)
+                        .collect();
+                    assert_eq!(
+                        on_board,
+                        ids(&store, a, &column),
+                        "a column's first cards are the list's first in kanban order, for {query:?}"
+                    );
+                }
             }
         }
     }
