@@ -9,6 +9,7 @@ use crate::support::window::DesktopApp;
 use crm_core::odoo::{Client, Context, Credentials, Domain, Options, Page};
 use crm_core::secret::Secret;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use serde_json::json;
 use std::time::Duration;
 
 /// Odoo as sales1 sees it, from the test's own runtime.
@@ -118,6 +119,21 @@ async fn the_board_is_odoo_and_a_drag_moves_the_lead_in_odoo() {
             "column of stage {stage} counts the active leads Odoo has there"
         );
     }
+    // Every line of every card shows whole: tags, stars and the salesperson's initials are
+    // not cut off by the card's fixed height (the virtualized column needs it fixed).
+    let clipped = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=lead-card]')].flatMap(card =>
+               [card, ...card.children]
+                 .filter(el => el.scrollHeight > el.clientHeight + 1)
+                 .map(el => `lead ${card.dataset.leadId}: ${el.className} ${el.scrollHeight} > ${el.clientHeight}`));",
+        )
+        .await;
+    assert_eq!(
+        clipped,
+        json!([]),
+        "card content cut off by the card's height"
+    );
     app.screenshot("pipeline-en-light").await;
 
     // Drag the first card of the first column onto the second column.
