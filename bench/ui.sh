@@ -5,7 +5,9 @@
 #   search: each keystroke with 100,000 leads cached → results painted (vs the IPC call alone)
 #
 # usage: bench/ui.sh [runs] [modes]   (default 15 and "paint scroll search"; results also in
-#        bench/out/ui.txt)
+#        bench/out/ui-<modes>.txt)
+# UI_BENCH_CSS="css" adds a style sheet to the window before the search keystrokes (through
+# CSSOM: the app's CSP drops <style>), to try a style change without a rebuild.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,8 +3,8 @@
 //! usage: ui-bench paint|scroll|search RUNS   (the app's data folder in CRM_DESK_DATA_DIR,
 //! the app binary in CRM_DESK_BIN; needs tauri-driver and a display)
 //!
-//! Times are taken in the page (performance.now), from the rep's action to the frame after
-//! the DOM shows its result, so WebDriver's own latency is not in them. Each measurement has
+//! Times are taken in the page (performance.now), from the rep's action to the end of the
+//! frame that paints its result, so WebDriver's own latency is not in them. Each measurement has
 //! a baseline taken side by side in the same window:
 //! - paint: opening the Pipeline (fresh board painted) against opening the About screen;
 //! - scroll: frame intervals while flinging the longest column against the same cards as a
@@ -71,16 +71,66 @@ async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
-/// Resolves after the frame that follows the DOM change: `when()` is polled every frame.
+/// Resolves with two end points for a DOM change that `when()` detects (polled each frame):
+/// `painted`, when the frame that drew the change has painted (a task queued from that
+/// frame's animation-frame callbacks runs after its style, layout and paint: `endpoint`
+/// checks it), and `nextFrame`, one frame later (the end point used until session 8).
 const AFTER_PAINT: &str = "
   const settle = (when, t0, done) => {
-    const check = () => when()
-      ? requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0))
-      : requestAnimationFrame(check);
-    check();
+    const check = () => {
+      if (!when()) return requestAnimationFrame(check);
+      setTimeout(() => {
+        const painted = performance.now() - t0;
+        requestAnimationFrame(() => setTimeout(() => done({ painted, nextFrame: performance.now() - t0 }), 0));
+      }, 0);
+    };
+    requestAnimationFrame(check);
   };";
 
-async fn open(client: &Client, href: &str, ready: &str) -> f64 {
+/// Times one end point in the window: both measured `painted` times are right only if a
+/// task queued from animation-frame callbacks runs after that frame's paint. Here a
+/// style that makes every card's repaint expensive (blurred shadows: ~85 ms a repaint
+/// without a GPU, session 7) is switched on inside the callbacks; if the paint falls
+/// between callback and task, the gap grows by that cost.
+async fn endpoint(client: &Client) {
+    let script = "
+      const done = arguments[arguments.length - 1];
+      const blurred = new CSSStyleSheet();
+      blurred.replaceSync('[data-testid=lead-card] { box-shadow: 0 2px 6px rgb(16 24 40 / 30%) !important; }');
+      const sheets = document.adoptedStyleSheets;
+      const gaps = { plain: [], repaint: [] };
+      let n = 0;
+      const frame = () => requestAnimationFrame(() => {
+        const mode = n % 2 ? 'repaint' : 'plain';
+        if (mode === 'repaint') document.adoptedStyleSheets = [...sheets, blurred];
+        const t = performance.now();
+        setTimeout(() => {
+          gaps[mode].push(performance.now() - t);
+          document.adoptedStyleSheets = sheets;
+          if (++n < 40) setTimeout(frame, 50); else done(gaps);
+        }, 0);
+      });
+      frame();";
+    let gaps = run(client, script, vec![]).await;
+    let list = |k: &str| -> Vec<f64> {
+        gaps[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect()
+    };
+    report(
+        "end-point check: animation-frame callback → queued task, nothing changed",
+        &list("plain"),
+    );
+    report(
+        "end-point check: same, every card repainted with blurred shadows",
+        &list("repaint"),
+    );
+}
+
+async fn open(client: &Client, href: &str, ready: &str) -> (f64, f64) {
     let script = format!(
         "{AFTER_PAINT}
          const done = arguments[arguments.length - 1];
@@ -90,7 +140,11 @@ async fn open(client: &Client, href: &str, ready: &str) -> f64 {
          document.querySelector(\"nav a[href='{href}']\").click();
          settle(() => {ready}, t0, done);"
     );
-    run(client, &script, vec![]).await.as_f64().unwrap()
+    let t = run(client, &script, vec![]).await;
+    (
+        t["painted"].as_f64().unwrap(),
+        t["nextFrame"].as_f64().unwrap(),
+    )
 }
 
 async fn paint(client: &Client, runs: usize) {
@@ -124,10 +178,24 @@ async fn paint(client: &Client, runs: usize) {
         vec![],
     )
     .await;
+    let painted = |v: &[(f64, f64)]| v.iter().map(|t| t.0).collect::<Vec<_>>();
+    let next_frame = |v: &[(f64, f64)]| v.iter().map(|t| t.1).collect::<Vec<_>>();
+    let (about, pipeline, about_late, pipeline_late) = (
+        painted(&about),
+        painted(&pipeline),
+        next_frame(&about),
+        next_frame(&pipeline),
+    );
     report("open About (baseline)", &about);
     report("open Pipeline → fresh cards painted", &pipeline);
+    report("open About, one frame later (old end point)", &about_late);
+    report(
+        "open Pipeline, one frame later (old end point)",
+        &pipeline_late,
+    );
     println!("cards in the DOM after opening: {cards}");
     ratio("Pipeline / About", &pipeline, &about);
+    endpoint(client).await;
 }
 
 async fn scroll(client: &Client, frames: usize) {
@@ -151,16 +219,17 @@ async fn scroll(client: &Client, frames: usize) {
       if (mode === 'static') {
         const box = list.getBoundingClientRect();
         const slot = col.querySelector('.slot');
+        const row = col.querySelectorAll('.slot')[1].offsetTop - slot.offsetTop;
         overlay = document.createElement('div');
         overlay.className = list.className;
         overlay.style.cssText = `position: fixed; left: ${box.left}px; top: ${box.top}px; width: ${box.width}px; height: ${box.height}px; overflow-y: auto; z-index: 100; background: var(--surface-2)`;
         const track = document.createElement('div');
         track.className = col.querySelector('.track').className;
         track.style.position = 'relative';
-        track.style.blockSize = `${count(col) * 112}px`;
+        track.style.blockSize = `${count(col) * row}px`;
         for (let i = 0; i < count(col); i++) {
           const copy = slot.cloneNode(true);
-          copy.style.insetBlockStart = `${i * 112}px`;
+          copy.style.insetBlockStart = `${i * row}px`;
           track.appendChild(copy);
         }
         overlay.appendChild(track);
@@ -226,6 +295,10 @@ async fn search(client: &Client, runs: usize) {
         "{AFTER_PAINT}
          const done = arguments[arguments.length - 1];
          const text = arguments[0];
+         if (arguments[1] && !window.__css) {{
+           window.__css = new CSSStyleSheet(); window.__css.replaceSync(arguments[1]);
+           document.adoptedStyleSheets = [...document.adoptedStyleSheets, window.__css];
+         }}
          const input = document.querySelector('[data-testid=search]');
          const view = () => document.querySelector('[data-generation]');
          const times = []; let i = 0;
@@ -239,7 +312,12 @@ async fn search(client: &Client, runs: usize) {
            const t0 = performance.now();
            input.dispatchEvent(new Event('input', {{ bubbles: true }}));
            settle(() => Number(view().dataset.generation) > before, t0,
-                  ms => {{ times.push([ms, input.value]); setTimeout(next, 150); }});
+                  t => {{
+                    // The app's User Timing marks (pipeline.svelte.ts) split the keystroke.
+                    const at = name => performance.getEntriesByName(name).at(-1)?.startTime - t0;
+                    times.push([t.painted, t.nextFrame, at('board:received'), at('board:rendered'), input.value]);
+                    setTimeout(next, 150);
+                  }});
          }};
          next();"
     );
@@ -258,29 +336,57 @@ async fn search(client: &Client, runs: usize) {
         }
         done(times);
       })();";
-    let (mut keystroke, mut call) = (Vec::new(), Vec::new());
-    let mut typed: Vec<(f64, String)> = Vec::new();
+    // An experiment's extra style sheet (bench/ui.sh documents UI_BENCH_CSS).
+    let css = std::env::var("UI_BENCH_CSS").unwrap_or_default();
+    let (mut keystroke, mut late, mut call) = (Vec::new(), Vec::new(), Vec::new());
+    // Per keystroke: painted, received (IPC answered), rendered (Svelte's DOM update done).
+    let mut typed: Vec<(f64, f64, f64, String)> = Vec::new();
     for _ in 0..runs {
         for word in words {
-            let t: Vec<(f64, String)> =
-                serde_json::from_value(run(client, &typing, vec![json!(word)]).await).unwrap();
-            keystroke.extend(t.iter().map(|(ms, _)| *ms));
-            typed.extend(t);
+            let t: Vec<(f64, f64, f64, f64, String)> =
+                serde_json::from_value(run(client, &typing, vec![json!(word), json!(css)]).await)
+                    .unwrap();
+            keystroke.extend(t.iter().map(|k| k.0));
+            late.extend(t.iter().map(|k| k.1));
+            typed.extend(t.into_iter().map(|k| (k.0, k.2, k.3, k.4)));
             let t: Vec<f64> =
                 serde_json::from_value(run(client, ipc_only, vec![json!(word)]).await).unwrap();
             call.extend(t);
         }
     }
+    let drawn = run(
+        client,
+        "arguments[0]([document.querySelectorAll('[data-testid=column]').length,
+                       document.querySelectorAll('[data-testid=lead-card]').length,
+                       document.querySelectorAll('*').length, innerWidth, innerHeight])",
+        vec![],
+    )
+    .await;
+    println!("columns, cards, elements in the page, window width and height: {drawn}");
+    let received: Vec<f64> = typed.iter().map(|k| k.1).collect();
+    let svelte: Vec<f64> = typed.iter().map(|k| k.2 - k.1).collect();
+    let webkit: Vec<f64> = typed.iter().map(|k| k.0 - k.2).collect();
     typed.sort_by(|a, b| b.0.total_cmp(&a.0));
     let slowest: Vec<String> = typed
         .iter()
-        .take(6)
-        .map(|(ms, text)| format!("{text:?} {ms:.0} ms"))
+        .take(8)
+        .map(|(ms, ipc, dom, text)| {
+            format!(
+                "{text:?} {ms:.0} ms (IPC {ipc:.0}, Svelte {:.0}, rendering {:.0})",
+                dom - ipc,
+                ms - dom
+            )
+        })
         .collect();
     println!("slowest keystrokes: {}", slowest.join(", "));
+    report("  keystroke → board received (IPC)", &received);
+    report("  board received → DOM updated (Svelte)", &svelte);
+    report("  DOM updated → painted (WebKit)", &webkit);
     report("board IPC call alone (baseline)", &call);
     report("keystroke → results painted", &keystroke);
+    report("keystroke → one frame later (old end point)", &late);
     ratio("keystroke / IPC call", &keystroke, &call);
+    endpoint(client).await;
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
