@@ -113,26 +113,35 @@ fn storing_a_lead_builds_no_throwaway_btree() {
     );
 }
 
-#[test]
-fn rebuilding_the_lead_table_keeps_leads_and_their_rules() {
+/// A cache written by the build at schema `version` (one account, then `INSERT INTO lead …
+/// VALUES` + `lead_values`), opened by this build: its migrations run on it.
+fn upgraded_from(version: usize, lead_values: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db.sqlite3");
     {
         let mut conn = Connection::open(&path).expect("open raw");
         migrations::MIGRATIONS
-            .to_version(&mut conn, 10)
-            .expect("schema 10: the lead table before its status CHECK was rewritten");
-        conn.execute_batch(
+            .to_version(&mut conn, version)
+            .unwrap_or_else(|e| panic!("schema {version}: {e}"));
+        conn.execute_batch(&format!(
             "INSERT INTO account (id, odoo_url, database, login, created_at)
                  VALUES (1, 'http://odoo.test', 'demo', 'sales1', '2026-11-26 13:37:00');
              INSERT INTO lead (key, account_id, id, name, kind, active, status, tag_ids,
                  expected_revenue, probability, priority)
-                 VALUES (1000000000042, 1, 42, 'Mohammed Al-Harbi', 'opportunity', 1, 'won',
-                 '[3,5]', 12000, 100, 2);",
-        )
-        .expect("a lead cached by the schema-10 build");
+                 VALUES {lead_values}"
+        ))
+        .unwrap_or_else(|e| panic!("a lead cached by the schema-{version} build: {e}"));
     }
     let store = Store::open(&path).expect("upgrade");
+    (dir, store)
+}
+
+#[test]
+fn rebuilding_the_lead_table_keeps_leads_and_their_rules() {
+    let (_dir, store) = upgraded_from(
+        10,
+        "(1000000000042, 1, 42, 'Mohammed Al-Harbi', 'opportunity', 1, 'won', '[3,5]', 12000, 100, 2);",
+    );
     let (name, status, tags): (String, String, String) = store
         .conn
         .query_row(
@@ -171,26 +180,11 @@ fn rebuilding_the_lead_table_keeps_leads_and_their_rules() {
 
 #[test]
 fn rebuilding_the_search_index_keeps_what_it_found() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("db.sqlite3");
-    {
-        let mut conn = Connection::open(&path).expect("open raw");
-        migrations::MIGRATIONS
-            .to_version(&mut conn, 11)
-            .expect("schema 11: the search index before its prefixes");
-        conn.execute_batch(
-            "INSERT INTO account (id, odoo_url, database, login, created_at)
-                 VALUES (1, 'http://odoo.test', 'demo', 'sales1', '2026-11-26 13:37:00');
-             INSERT INTO lead (key, account_id, id, name, kind, active, status, tag_ids,
-                 expected_revenue, probability, priority)
-                 VALUES (1000000000042, 1, 42, 'Mohammed Al-Harbi', 'opportunity', 1, 'open',
-                 '[]', 0, 10, 1);
-             INSERT INTO lead_search (rowid, document)
-                 VALUES (1000000000042, 'mohammed al harbi');",
-        )
-        .expect("a lead cached and indexed by the schema-11 build");
-    }
-    let store = Store::open(&path).expect("upgrade");
+    let (_dir, store) = upgraded_from(
+        11,
+        "(1000000000042, 1, 42, 'Mohammed Al-Harbi', 'opportunity', 1, 'open', '[]', 0, 10, 1);
+         INSERT INTO lead_search (rowid, document) VALUES (1000000000042, 'mohammed al harbi');",
+    );
     let queued: i64 = store
         .conn
         .query_row("SELECT count(*) FROM lead_search_queue", [], |r| r.get(0))
