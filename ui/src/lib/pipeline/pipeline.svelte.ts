@@ -80,6 +80,14 @@ export function boardAfterMove(board: BoardView, lead: LeadView, stage: StageVie
   };
 }
 
+/** The card in the board's tab order (roving tabindex): the one the rep focused last while
+ *  the board still shows it, else the first card of the first column that has one. */
+export function tabStop(board: BoardView, focused: number | null): number | null {
+  const shown = board.columns.flatMap((column) => column.leads);
+  if (focused !== null && shown.some((lead) => lead.id === focused)) return focused;
+  return shown[0]?.id ?? null;
+}
+
 export type Phase = 'loading' | 'ready' | 'no-account' | 'error';
 
 export class Pipeline {

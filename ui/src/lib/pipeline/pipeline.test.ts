@@ -2,7 +2,7 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BoardView, LeadView, PipelineBasics } from '$lib/ipc';
-import { activeFilters, boardAfterMove, defaultView, Pipeline } from './pipeline.svelte';
+import { activeFilters, boardAfterMove, defaultView, Pipeline, tabStop } from './pipeline.svelte';
 import { scrollToShow, visibleRange } from './window';
 
 const basics: PipelineBasics = {
@@ -95,6 +95,28 @@ describe('moving a card', () => {
     expect(moved.columns[1]).toMatchObject({ count: 1, revenue: 200 });
     expect(moved.columns[1]!.leads[0]).toMatchObject({ id: 11, pending: 1, stage: { id: 2 } });
     expect(board.columns[0]!.count, 'the previous board is left as it was').toBe(2);
+  });
+});
+
+describe('the board in the tab order', () => {
+  const searched: BoardView = {
+    columns: [
+      { stageId: 1, count: 0, revenue: 0, leads: [] },
+      { stageId: 2, count: 1, revenue: 100, leads: [lead(20, 2)] },
+      { stageId: 3, count: 0, revenue: 0, leads: [] },
+    ],
+    total: 1,
+  };
+  it('keeps the card the rep focused while the new board still shows it', () => {
+    expect(tabStop(board, 11), 'a sync must not move the rep off their card').toBe(11);
+  });
+  it('falls back to the first card shown when a search hides the focused one', () => {
+    expect(tabStop(searched, 11), 'Tab must land on a card that is drawn').toBe(20);
+    expect(tabStop(board, null), 'with nothing focused yet, the first card is the stop').toBe(10);
+  });
+  it('has no stop on an empty board', () => {
+    const empty = { columns: searched.columns.map((c) => ({ ...c, count: 0, leads: [] })), total: 0 };
+    expect(tabStop(empty, 20)).toBeNull();
   });
 });
 
