@@ -8,6 +8,8 @@
 #        bench/out/ui-<modes>.txt)
 # UI_BENCH_CSS="css" adds a style sheet to the window before the search keystrokes (through
 # CSSOM: the app's CSP drops <style>), to try a style change without a rebuild.
+# Mode "probe" runs the script in the file UI_BENCH_PROBE in the window, 100,000 leads cached,
+# and prints what it passes to its callback (arguments[0]).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,5 +64,10 @@ prepare() {
     echo "== search: 100,000 leads cached, 4 words typed letter by letter, $((runs / 5 + 1)) times"
     prepare 100000
     target/release/examples/ui-bench search "$((runs / 5 + 1))"
+  fi
+  if [[ " $modes " == *" probe "* ]]; then
+    echo "== probe: $UI_BENCH_PROBE, 100,000 leads cached"
+    prepare 100000
+    target/release/examples/ui-bench probe
   fi
 } | tee "$out/ui-${modes// /-}.txt"

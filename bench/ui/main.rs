@@ -1,6 +1,6 @@
 //! Measures the Pipeline screen in the real app window (bench/ui.sh runs it; BENCHMARKS.md).
 //!
-//! usage: ui-bench paint|scroll|search RUNS   (the app's data folder in CRM_DESK_DATA_DIR,
+//! usage: ui-bench paint|scroll|search|probe RUNS   (the app's data folder in CRM_DESK_DATA_DIR,
 //! the app binary in CRM_DESK_BIN; needs tauri-driver and a display)
 //!
 //! Times are taken in the page (performance.now), from the rep's action to the end of the
@@ -389,6 +389,25 @@ async fn search(client: &Client, runs: usize) {
     endpoint(client).await;
 }
 
+/// Runs the asynchronous script in the file `UI_BENCH_PROBE` names (it ends by calling
+/// `arguments[0]` with its result) in the window and prints the result: for investigations
+/// that need a measurement the modes above do not take.
+async fn probe(client: &Client) {
+    let path = std::env::var("UI_BENCH_PROBE").expect("UI_BENCH_PROBE: a script file");
+    let script = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // UI_BENCH_WINDOW=WIDTHxHEIGHT resizes the window first (does a cost follow its area?).
+    if let Ok(size) = std::env::var("UI_BENCH_WINDOW") {
+        let (w, h) = size.split_once('x').expect("UI_BENCH_WINDOW: WIDTHxHEIGHT");
+        client
+            .set_window_size(w.parse().unwrap(), h.parse().unwrap())
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let result = run(client, &script, vec![]).await;
+    println!("{}", serde_json::to_string_pretty(&result).unwrap());
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
@@ -453,7 +472,8 @@ async fn main() {
         "paint" => paint(&client, runs).await,
         "scroll" => scroll(&client, 240).await,
         "search" => search(&client, runs).await,
-        other => panic!("unknown mode {other}: paint, scroll or search"),
+        "probe" => probe(&client).await,
+        other => panic!("unknown mode {other}: paint, scroll, search or probe"),
     }
     let _ = client.close().await;
     let _ = Command::new("kill")
