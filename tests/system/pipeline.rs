@@ -134,6 +134,21 @@ async fn the_board_is_odoo_and_a_drag_moves_the_lead_in_odoo() {
         json!([]),
         "card content cut off by the card's height"
     );
+    // The column headers' rows and the search field have fixed heights (they are contained,
+    // so a keystroke repaints them alone): their content must fit them.
+    let overflowing = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=column] header > *'),
+                     document.querySelector('[data-testid=search]').closest('label')]
+                 .filter(el => el.scrollHeight > el.clientHeight + 1)
+                 .map(el => `${el.className}: ${el.scrollHeight} > ${el.clientHeight}`);",
+        )
+        .await;
+    assert_eq!(
+        overflowing,
+        json!([]),
+        "a column header row or the search field is too small for its content"
+    );
     app.screenshot("pipeline-en-light").await;
 
     // Drag the first card of the first column onto the second column.
