@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatAmount, initials, parseUtcStamp } from './format';
+import { formatAgo, formatAmount, formatDate, initials, parseUtcStamp } from './format';
 
 describe('format', () => {
   it("reads Odoo's UTC stamps, and nothing else", () => {
@@ -20,6 +20,17 @@ describe('format', () => {
     expect(formatAmount('en', 1234567.4)).toBe('1,234,567');
     expect(formatAmount('en', null)).toBe('—');
     expect(formatAmount('ar', 1200), 'Arabic grouping and digits').toMatch(/^[٠-٩0-9][٬,.]?[٠-٩0-9]{3}$/);
+  });
+
+  it('dates follow the locale asked for, each call (formatters are kept per locale)', () => {
+    const day = new Date('2026-11-27T10:00:00Z');
+    const en = formatDate('en', day);
+    expect(en).toMatch(/Nov/);
+    const ar = formatDate('ar', day);
+    expect(ar, 'a kept English formatter must not answer for Arabic').not.toMatch(/Nov/);
+    expect(ar).not.toBe(en);
+    expect(formatDate('en', day), 'nor an Arabic one for English').toBe(en);
+    expect(formatDate('en', day, true), 'with the time, a formatter of its own').not.toBe(en);
   });
 
   it('initials work for any script', () => {

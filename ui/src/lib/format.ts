@@ -44,7 +44,7 @@ export function parseUtcStamp(stamp: string | null | undefined): Date | null {
  *  (the server's clock ahead of this computer's) reads as "now": these stamps are past. */
 export function formatAgo(locale: Locale, then: Date, now: Date): string {
   const seconds = Math.min(0, Math.round((then.getTime() - now.getTime()) / 1000));
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const format = cached(`ago:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
     ['year', 31_536_000],
     ['month', 2_592_000],
@@ -61,10 +61,29 @@ export function formatAgo(locale: Locale, then: Date, now: Date): string {
 
 /** A date (and time when asked) in the locale's words: "27 Nov 2026", "٢٧ نوفمبر ٢٠٢٦". */
 export function formatDate(locale: Locale, date: Date, withTime = false): string {
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-  }).format(date);
+  const format = cached(
+    `date:${locale}:${withTime}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        dateStyle: 'medium',
+        ...(withTime ? { timeStyle: 'short' } : {}),
+      }),
+  );
+  return format.format(date);
+}
+
+// Building an Intl formatter costs far more than using one (the list view formats a date
+// per row as it scrolls; the profiler found the status bar building one per "ago"), so each
+// is built once per locale and options.
+const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+
+function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let format = formatters.get(key) as T | undefined;
+  if (!format) {
+    format = build();
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 /** Initials of a name (two letters, any script): "Amal Haddad" → "AH", "زيد" → "ز". */
