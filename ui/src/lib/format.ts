@@ -3,16 +3,24 @@
 // without a window.
 import type { Locale } from '$lib/i18n/index.svelte';
 
-const cache = new Map<string, Intl.NumberFormat>();
+type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat;
 
-function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}${JSON.stringify(options)}`;
-  let format = cache.get(key);
+// Building an Intl formatter costs far more than using one (cards and list rows format an
+// amount or a date each as they are drawn; the profiler found the status bar building one
+// per "ago"), so each is built once per key: locale and options.
+const formatters = new Map<string, Formatter>();
+
+function cached<T extends Formatter>(key: string, build: () => T): T {
+  let format = formatters.get(key) as T | undefined;
   if (!format) {
-    format = new Intl.NumberFormat(locale, options);
-    cache.set(key, format);
+    format = build();
+    formatters.set(key, format);
   }
   return format;
+}
+
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  return cached(`number:${locale}:${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 }
 
 /** An amount of the company's currency (the cache does not know which): grouped, no cents. */
@@ -70,20 +78,6 @@ export function formatDate(locale: Locale, date: Date, withTime = false): string
       }),
   );
   return format.format(date);
-}
-
-// Building an Intl formatter costs far more than using one (the list view formats a date
-// per row as it scrolls; the profiler found the status bar building one per "ago"), so each
-// is built once per locale and options.
-const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
-
-function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
-  let format = formatters.get(key) as T | undefined;
-  if (!format) {
-    format = build();
-    formatters.set(key, format);
-  }
-  return format;
 }
 
 /** Initials of a name (two letters, any script): "Amal Haddad" → "AH", "زيد" → "ز". */
