@@ -135,7 +135,7 @@ async fn the_board_is_odoo_and_a_drag_moves_the_lead_in_odoo() {
         "card content cut off by the card's height"
     );
     // The column headers' rows and the search field have fixed heights (they are contained,
-    // so a keystroke repaints them alone): their content must fit them.
+    // so a change there does not re-lay out the board): their content must fit them.
     let overflowing = app
         .js(
             "return [...document.querySelectorAll('[data-testid=column] header > *'),
