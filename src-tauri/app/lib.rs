@@ -90,7 +90,13 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
             desktop::show_window(app);
         }));
     }
+    // Both managed on the builder, before `setup` runs, so that nothing started from there (the
+    // background sync's first pass, a window event) can ask for the state before it exists:
+    // managing it at the end of `setup` raced the sync task, which then died on its first
+    // settings read and never synced (seen once in CI).
     builder
+        .manage(state)
+        .manage(desktop::Desktop::default())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
         .on_window_event(|window, event| match event {
@@ -111,8 +117,7 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
         })
         .setup(move |app| {
             ipc.mount_events(app);
-            app.manage(desktop::Desktop::default());
-            start_background_sync(app.handle(), &state);
+            let state = app.state::<state::AppState>();
             if let Ok(platform_dir) = app.path().app_data_dir()
                 && state.paths.source == crm_core::paths::DataDirSource::Platform
                 && platform_dir != state.paths.data_dir
@@ -120,7 +125,7 @@ fn run_window(state: state::AppState, context: tauri::Context) -> anyhow::Result
                 tracing::warn!(ours = %state.paths.data_dir.display(), tauri = %platform_dir.display(),
                     "our app-data path differs from Tauri's");
             }
-            app.manage(state);
+            start_background_sync(app.handle(), &state);
             desktop::register_with_os(app.handle());
             if let Err(e) = desktop::tray(app.handle()) {
                 tracing::warn!("no tray icon on this desktop: {e}");
