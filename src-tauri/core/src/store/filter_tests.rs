@@ -421,6 +421,44 @@ fn the_board_counts_what_the_list_finds_for_every_search_and_filter() {
 }
 
 #[test]
+fn a_search_asked_again_is_answered_alike_and_never_from_before_a_write() {
+    let (mut store, a) = pipeline();
+    let typed = |text: &str| LeadQuery {
+        search: Some(text.into()),
+        ..LeadQuery::default()
+    };
+    let first = board_totals(&store, a, &typed("sol"));
+    assert_eq!(first, [(Some(1), 1, 5000.0)]);
+    assert_eq!(
+        board_totals(&store, a, &typed("sol ")),
+        first,
+        "a space after a word is the same search (answered from the recent ones)"
+    );
+    // Other searches in between, then a backspace back to one of them.
+    for text in ["so", "s", "sola", "solar"] {
+        board_totals(&store, a, &typed(text));
+    }
+    assert_eq!(
+        board_totals(&store, a, &typed("sol")),
+        first,
+        "a backspace finds the same leads"
+    );
+    let roof = Lead {
+        stage: reference(2, "Proposition"),
+        expected_revenue: 700.0,
+        ..Lead::blank(7, "Solar roof")
+    };
+    store
+        .save_lead_page(a, &[roof], "2026-11-26 11:00:00", None)
+        .expect("page");
+    assert_eq!(
+        board_totals(&store, a, &typed("sol ")),
+        [(Some(1), 1, 5000.0), (Some(2), 1, 700.0)],
+        "a search kept from before a write must not answer after it: the new lead shows at once"
+    );
+}
+
+#[test]
 fn the_board_follows_every_write_while_a_search_is_typed() {
     let (mut store, a) = pipeline();
     let solar = LeadQuery {

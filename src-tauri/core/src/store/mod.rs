@@ -99,6 +99,8 @@ pub struct Store {
     /// The rows that pass the board's filters, by (account, filters): a search asks again
     /// on every keystroke with the same filters.
     filtered: cache::Remembered<(i64, LeadQuery), std::sync::Arc<Vec<cache::BoardRow>>>,
+    /// The keys of the last few searches: see [`cache::RecentSearches`].
+    searches: cache::RecentSearches,
 }
 
 /// What the user must be told about how the database was opened.
@@ -173,6 +175,7 @@ impl Store {
             lead_writes,
             teams: cache::Remembered::new(),
             filtered: cache::Remembered::new(),
+            searches: cache::RecentSearches::default(),
         })
     }
 
