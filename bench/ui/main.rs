@@ -9,7 +9,8 @@
 //! - paint: opening the Pipeline (fresh board painted) against opening the About screen;
 //! - scroll: frame intervals while flinging the longest column against the same cards as a
 //!   plain, fully built list (and idle frames);
-//! - search: each keystroke to results painted against the `board` IPC call alone.
+//! - search: each keystroke to results painted against the `board` IPC call alone; and, read
+//!   from the X screen itself (`Screen`), to results on the pixels the rep sees.
 #![allow(
     clippy::unwrap_used,
     reason = "a benchmark program: failing loudly is right"
@@ -315,7 +316,8 @@ async fn search(client: &Client, runs: usize) {
                   t => {{
                     // The app's User Timing marks (pipeline.svelte.ts) split the keystroke.
                     const at = name => performance.getEntriesByName(name).at(-1)?.startTime - t0;
-                    times.push([t.painted, t.nextFrame, at('board:received'), at('board:rendered'), input.value]);
+                    times.push([t.painted, t.nextFrame, at('board:received'), at('board:rendered'), input.value,
+                                performance.timeOrigin + t0]);
                     setTimeout(next, 150);
                   }});
          }};
@@ -341,13 +343,17 @@ async fn search(client: &Client, runs: usize) {
     let (mut keystroke, mut late, mut call) = (Vec::new(), Vec::new(), Vec::new());
     // Per keystroke: painted, received (IPC answered), rendered (Svelte's DOM update done).
     let mut typed: Vec<(f64, f64, f64, String)> = Vec::new();
+    // Per keystroke: when it was typed (wall clock, ms) and its in-page `painted`.
+    let mut typed_at: Vec<(f64, f64)> = Vec::new();
+    let screen = Screen::watch(column_tops(client).await);
     for _ in 0..runs {
         for word in words {
-            let t: Vec<(f64, f64, f64, f64, String)> =
+            let t: Vec<(f64, f64, f64, f64, String, f64)> =
                 serde_json::from_value(run(client, &typing, vec![json!(word), json!(css)]).await)
                     .unwrap();
             keystroke.extend(t.iter().map(|k| k.0));
             late.extend(t.iter().map(|k| k.1));
+            typed_at.extend(t.iter().map(|k| (k.5, k.0)));
             typed.extend(t.into_iter().map(|k| (k.0, k.2, k.3, k.4)));
             let t: Vec<f64> =
                 serde_json::from_value(run(client, ipc_only, vec![json!(word)]).await).unwrap();
@@ -363,6 +369,33 @@ async fn search(client: &Client, runs: usize) {
     )
     .await;
     println!("columns, cards, elements in the page, window width and height: {drawn}");
+    let changes = screen.stop();
+    // A keystroke's results reach the screen at the first change of the watched pixels after
+    // it, before the next one (or the word's end: 150 ms pass between a painted keystroke
+    // and the next). Keystrokes that change none of them (same cards, same counts) are left out.
+    let (mut on_screen, mut painted_too) = (Vec::new(), Vec::new());
+    for (k, (at, painted)) in typed_at.iter().enumerate() {
+        let until = typed_at
+            .get(k + 1)
+            .map_or(at + 150.0, |next| next.0.min(at + 150.0));
+        if let Some(change) = changes.iter().find(|c| **c > *at && **c < until) {
+            on_screen.push(change - at);
+            painted_too.push(*painted);
+        }
+    }
+    println!(
+        "keystrokes that changed the watched pixels (each column's header and first card): {} of {}",
+        on_screen.len(),
+        typed_at.len()
+    );
+    report("keystroke → results on the screen (X server)", &on_screen);
+    report("  same keystrokes, in-page painted end point", &painted_too);
+    let behind: Vec<f64> = on_screen
+        .iter()
+        .zip(&painted_too)
+        .map(|(s, p)| s - p)
+        .collect();
+    report("  screen behind the in-page end point", &behind);
     let received: Vec<f64> = typed.iter().map(|k| k.1).collect();
     let svelte: Vec<f64> = typed.iter().map(|k| k.2 - k.1).collect();
     let webkit: Vec<f64> = typed.iter().map(|k| k.0 - k.2).collect();
@@ -387,6 +420,108 @@ async fn search(client: &Client, runs: usize) {
     report("keystroke → one frame later (old end point)", &late);
     ratio("keystroke / IPC call", &keystroke, &call);
     endpoint(client).await;
+}
+
+/// The top of each column fully in the window, in X screen pixels: its header (count and
+/// revenue) and first card, without the overlay scrollbar at its inline end (English: right).
+async fn column_tops(client: &Client) -> Vec<[u16; 4]> {
+    let found = run(
+        client,
+        "arguments[0]([screenX, screenY, devicePixelRatio,
+          [...document.querySelectorAll('[data-testid=column]')].map(c => c.getBoundingClientRect())
+            .filter(r => r.right <= innerWidth).map(r => [r.x, r.y, r.width])])",
+        vec![],
+    )
+    .await;
+    let (x0, y0, scale, columns): (f64, f64, f64, Vec<[f64; 3]>) =
+        serde_json::from_value(found).unwrap();
+    let px = |v: f64| v.max(0.0).round() as u16;
+    columns
+        .iter()
+        .map(|[x, y, width]| {
+            [
+                px(x0 + (x + 2.0) * scale),
+                px(y0 + y * scale),
+                px((width - 18.0) * scale),
+                px(110.0 * scale),
+            ]
+        })
+        .collect()
+}
+
+/// Rectangles of the X screen polled from a thread (about once a millisecond), and the
+/// wall-clock times (ms) at which any of them changed: when a result reached the pixels the
+/// rep sees, after the web process's paint, the UI process's copy and the X server. (The page's
+/// own end point cannot see the last two.)
+struct Screen {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<f64>>,
+}
+
+impl Screen {
+    fn watch(rects: Vec<[u16; 4]>) -> Self {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
+        assert!(!rects.is_empty(), "no column to watch");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let (conn, screen) = x11rb::connect(None).expect("the X display the app runs on");
+            let root = conn.setup().roots[screen].root;
+            let mut last = vec![0_u64; rects.len()];
+            let mut changes = Vec::new();
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let at = wall_ms();
+                let mut changed = false;
+                for (seen, [x, y, w, h]) in last.iter_mut().zip(&rects) {
+                    let image = conn
+                        .get_image(
+                            ImageFormat::Z_PIXMAP,
+                            root,
+                            *x as i16,
+                            *y as i16,
+                            *w,
+                            *h,
+                            !0,
+                        )
+                        .unwrap()
+                        .reply()
+                        .unwrap();
+                    let hash = {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        image.data.hash(&mut h);
+                        h.finish()
+                    };
+                    changed |= std::mem::replace(seen, hash) != hash;
+                }
+                if changed {
+                    changes.push(at);
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            changes
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) -> Vec<f64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+/// Milliseconds since the Unix epoch, the clock `performance.timeOrigin` is on.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark matches screen changes to the page's wall-clock times"
+)]
+fn wall_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
 }
 
 /// Runs the asynchronous script in the file `UI_BENCH_PROBE` names (it ends by calling
