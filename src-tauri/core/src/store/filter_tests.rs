@@ -420,6 +420,18 @@ fn the_board_counts_what_the_list_finds_for_every_search_and_filter() {
     }
 }
 
+/// A new lead that "sol" finds, in another stage than the one lead that matched before.
+fn save_solar_roof(store: &mut Store, a: i64) {
+    let roof = Lead {
+        stage: reference(2, "Proposition"),
+        expected_revenue: 700.0,
+        ..Lead::blank(7, "Solar roof")
+    };
+    store
+        .save_lead_page(a, &[roof], "2026-11-26 11:00:00", None)
+        .expect("page");
+}
+
 #[test]
 fn a_search_asked_again_is_answered_alike_and_never_from_before_a_write() {
     let (mut store, a) = pipeline();
@@ -443,14 +455,7 @@ fn a_search_asked_again_is_answered_alike_and_never_from_before_a_write() {
         first,
         "a backspace finds the same leads"
     );
-    let roof = Lead {
-        stage: reference(2, "Proposition"),
-        expected_revenue: 700.0,
-        ..Lead::blank(7, "Solar roof")
-    };
-    store
-        .save_lead_page(a, &[roof], "2026-11-26 11:00:00", None)
-        .expect("page");
+    save_solar_roof(&mut store, a);
     assert_eq!(
         board_totals(&store, a, &typed("sol ")),
         [(Some(1), 1, 5000.0), (Some(2), 1, 700.0)],
@@ -466,14 +471,7 @@ fn the_board_follows_every_write_while_a_search_is_typed() {
         ..LeadQuery::default()
     };
     assert_eq!(board_totals(&store, a, &solar), [(Some(1), 1, 5000.0)]);
-    let roof = Lead {
-        stage: reference(2, "Proposition"),
-        expected_revenue: 700.0,
-        ..Lead::blank(7, "Solar roof")
-    };
-    store
-        .save_lead_page(a, &[roof], "2026-11-26 11:00:00", None)
-        .expect("page");
+    save_solar_roof(&mut store, a);
     assert_eq!(
         board_totals(&store, a, &solar),
         [(Some(1), 1, 5000.0), (Some(2), 1, 700.0)],
