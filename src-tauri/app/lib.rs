@@ -157,12 +157,19 @@ fn start_background_sync(app: &tauri::AppHandle, state: &state::AppState) {
                          items: &[crm_core::store::Notification]| {
         desktop::announce(&announce_app, account, items);
     };
-    tauri::async_runtime::spawn(crm_core::sync::scheduler::run(
-        std::sync::Arc::clone(&state.runner),
-        state.trigger.clone(),
-        settings,
-        publish,
-        announce,
+    let (runner, trigger) = (std::sync::Arc::clone(&state.runner), state.trigger.clone());
+    tauri::async_runtime::spawn(crm_core::sync::scheduler::supervise(
+        "the background sync",
+        move || {
+            crm_core::sync::scheduler::run(
+                std::sync::Arc::clone(&runner),
+                trigger.clone(),
+                settings.clone(),
+                publish.clone(),
+                announce.clone(),
+            )
+        },
+        std::time::Duration::from_secs(5),
     ));
 }
 

@@ -428,9 +428,66 @@ pub async fn run(
     }
 }
 
+/// Keeps a background task running: runs what `start` returns on its own task and, when
+/// that task panics (a bug: the panic hook has logged it), logs that the work stopped and
+/// starts it again after `pause`, doubled after each crash up to five minutes. Returns when
+/// the task returns or is cancelled. Without this a bug in one sync left the app open but
+/// never syncing again, with nothing on screen to say so.
+pub async fn supervise<F, Fut>(what: &str, mut start: F, pause: Duration)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    const LONGEST: Duration = Duration::from_secs(300);
+    let mut wait = pause;
+    loop {
+        match tokio::spawn(start()).await {
+            Err(e) if e.is_panic() => {
+                tracing::error!(
+                    "{what} stopped on a bug (its panic is logged above); starting it again in {:.0} s",
+                    wait.as_secs_f64()
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LONGEST);
+            }
+            Ok(()) | Err(_) => return,
+        }
+    }
+}
+
 impl Runner {
     /// For tests and the CLI: the account currently shown.
     pub fn current_account(&self) -> Result<Option<Account>, Error> {
         Ok(self.store().current_account()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::supervise;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_task_that_panics_is_started_again_and_one_that_returns_is_not() {
+        let starts = Arc::new(AtomicU32::new(0));
+        let counted = Arc::clone(&starts);
+        supervise(
+            "a test task",
+            move || {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    assert!(n >= 2, "deliberate panic of a supervised test task ({n})");
+                }
+            },
+            Duration::from_millis(1),
+        )
+        .await;
+        assert_eq!(
+            starts.load(Ordering::SeqCst),
+            3,
+            "two crashes mean two restarts; the third run returned, so no fourth start"
+        );
     }
 }
