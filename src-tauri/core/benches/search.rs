@@ -15,7 +15,7 @@
 //! search. Words after `--` keep only the searches that contain them.
 
 use crm_core::crm::{Lead, LeadStatus, Ref};
-use crm_core::store::{LeadQuery, LeadSort, NewAccount, Store};
+use crm_core::store::{LeadQuery, LeadSort, NewAccount, SortColumn, Store};
 use std::time::Instant;
 
 const LEADS: i64 = 100_000;
@@ -158,9 +158,11 @@ fn main() {
         // matches (a rep's "شركة", or odoo-sim's "lead" in its seeded names).
         ("every lead", "example"),
     ];
+    // The list view's first page in its default order (last updated first).
     let page = |search: Option<String>| LeadQuery {
         search,
         limit: Some(200),
+        sort: LeadSort::Column(SortColumn::Updated, false),
         ..LeadQuery::default()
     };
     // The Pipeline screen's default filter: open and won leads, kanban order.

@@ -22,6 +22,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0010_lead_rowid.sql")),
     M::up(include_str!("migrations/0011_lead_status_check.sql")),
     M::up(include_str!("migrations/0012_search_prefixes.sql")),
+    M::up(include_str!("migrations/0013_lead_recent.sql")),
 ];
 
 /// The migration runner over [`STEPS`].
