@@ -165,89 +165,64 @@ impl LeadSort {
             ),
         };
         let direction = if ascending { "ASC" } else { "DESC" };
-        // NULLs sort last either way: an unset revenue is not "the smallest". (For the
-        // list's default, last updated first, these are the terms of the `lead_recent`
-        // index, migration 0013: keep them in step.)
+        // NULLs sort last either way: an unset revenue is not "the smallest".
         format!(" ORDER BY ({expr}) IS NULL, {expr} {direction}, l.id DESC")
+    }
+
+    /// Whether an index reads this order for an account instead of a sort: `lead_recent`
+    /// (migration 0013) holds exactly the terms `order_by` writes for the list's default,
+    /// last updated first. Keep the two in step (a test reads the query plan).
+    fn is_indexed(self) -> bool {
+        self == LeadSort::Column(SortColumn::Updated, false)
     }
 }
 
-/// One remembered answer: what was computed for `K` while the cached leads were in a given
-/// state ([`Store::leads_state`]). The kanban asks the same questions on every keystroke of
-/// a search; answering them again costs a scan of every lead.
+/// The last `N` remembered answers: what was computed for a `K` while the cached leads
+/// were in a given state ([`Store::leads_state`]), newest first. The kanban asks the same
+/// questions on every keystroke of a search; answering them again costs a scan of every
+/// lead (the filter rows), or a listing of every match (a search asked again: a space
+/// before the next word, "lead" → "lead ", or a backspace).
 #[derive(Debug)]
-pub(super) struct Remembered<K, V>(std::sync::Mutex<Option<(K, LeadsState, V)>>);
+pub(super) struct Remembered<K, V, const N: usize = 1>(
+    std::sync::Mutex<std::collections::VecDeque<(K, LeadsState, V)>>,
+);
 
 /// Writes to `lead` through this connection, and SQLite's `data_version` (other
 /// connections' commits): see [`Store::leads_state`].
 type LeadsState = (u64, i64);
 
-impl<K: PartialEq, V: Clone> Remembered<K, V> {
+impl<K: PartialEq, V: Clone, const N: usize> Remembered<K, V, N> {
     pub(super) fn new() -> Self {
-        Self(std::sync::Mutex::new(None))
+        Self(std::sync::Mutex::new(std::collections::VecDeque::new()))
+    }
+
+    fn answers(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(K, LeadsState, V)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The answer for `key`, if it was computed in `state`.
     fn get(&self, key: &K, state: LeadsState) -> Option<V> {
-        let slot = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        slot.as_ref()
-            .filter(|(k, s, _)| k == key && *s == state)
-            .map(|(_, _, value)| value.clone())
-    }
-
-    /// Remembers `value` for `key` in `state`, in place of the last answer.
-    fn keep(&self, key: K, state: LeadsState, value: V) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((key, state, value));
-    }
-}
-
-/// The keys of the last few searches, by (account, FTS5 query), each with the state of the
-/// cached leads it was listed in. Typing asks again for a search it just answered: a space
-/// before the next word ("lead" → "lead "), or a backspace ("lead 12" → "lead 1"). Listing a
-/// word every lead has costs ~10 ms at 100,000 leads; a search's keys are at most 8 bytes a
-/// lead, so eight of them stay under 7 MB at 100,000.
-#[derive(Debug, Default)]
-pub(super) struct RecentSearches(std::sync::Mutex<std::collections::VecDeque<RecentSearch>>);
-
-type RecentSearch = ((i64, String), LeadsState, std::sync::Arc<Vec<i64>>);
-
-impl RecentSearches {
-    const KEPT: usize = 8;
-
-    fn get(&self, key: &(i64, String), state: LeadsState) -> Option<std::sync::Arc<Vec<i64>>> {
-        let mut recent = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut answers = self.answers();
         // Answers from before a write are of no use again: the state only moves forward.
-        recent.retain(|(_, s, _)| *s == state);
-        let at = recent.iter().position(|(k, _, _)| k == key)?;
-        let hit = recent.remove(at)?;
-        let keys = std::sync::Arc::clone(&hit.2);
-        recent.push_front(hit);
-        Some(keys)
+        answers.retain(|(_, s, _)| *s == state);
+        let at = answers.iter().position(|(k, _, _)| k == key)?;
+        let hit = answers.remove(at)?;
+        let value = hit.2.clone();
+        answers.push_front(hit);
+        Some(value)
+    }
+
+    /// Remembers `value` for `key` in `state`, forgetting the oldest answer past `N`.
+    fn keep(&self, key: K, state: LeadsState, value: V) {
+        let mut answers = self.answers();
+        answers.push_front((key, state, value));
+        answers.truncate(N);
     }
 
     fn clear(&self) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-    }
-
-    fn keep(&self, key: (i64, String), state: LeadsState, keys: std::sync::Arc<Vec<i64>>) {
-        let mut recent = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        recent.push_front((key, state, keys));
-        recent.truncate(Self::KEPT);
+        self.answers().clear();
     }
 }
 
@@ -841,12 +816,10 @@ impl Store {
         query: &LeadQuery,
     ) -> Result<(String, Vec<rusqlite::types::Value>), Error> {
         use std::fmt::Write;
-        // Without a search, the list's default order (last updated first) reads the
-        // account's leads through the `lead_recent` index; the key range would make SQLite
-        // sort them all (~90 ms for the first page at 100,000 leads, against ~1 ms).
-        let scan = if query.search.is_none()
-            && query.sort == LeadSort::Column(SortColumn::Updated, false)
-        {
+        // Without a search, an indexed order reads the account's leads through its index;
+        // the key range would make SQLite sort them all (~90 ms for the list's first page
+        // at 100,000 leads, against ~1 ms).
+        let scan = if query.search.is_none() && query.sort.is_indexed() {
             Scan::Account
         } else {
             Scan::Keys
